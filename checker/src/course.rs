@@ -1,0 +1,478 @@
+//! The catalogue: `course.toml`, parsed into typed structs and validated once.
+//!
+//! Nothing about the course is hard-coded in the checker; exercise order,
+//! tasks, points, hints and perf thresholds all come from here. Downstream
+//! code receives a [`Course`] and never re-reads the file.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The only `format_version` this checker reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Name of the catalogue file at the course root.
+pub const COURSE_FILE: &str = "course.toml";
+
+/// A validated course.
+#[derive(Debug, Clone)]
+pub struct Course {
+    /// Directory holding `course.toml` and the workspace `Cargo.toml`.
+    pub root: PathBuf,
+    /// Exercises in the order students do them.
+    pub exercises: Vec<Exercise>,
+}
+
+/// One exercise crate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Folder name under `exercises/` and `solutions/`, e.g. `01-threads-and-processes`.
+    pub name: String,
+    /// Cargo package of the starter; the solution's is `<package>-solution`.
+    pub package: String,
+    /// Human title.
+    pub title: String,
+    /// Number of the seed notebook this topic translates.
+    pub notebook: u32,
+    /// Graded correctness tasks.
+    #[serde(default, rename = "task")]
+    pub tasks: Vec<Task>,
+    /// Graded perf checks.
+    #[serde(default, rename = "perf")]
+    pub perf: Vec<PerfCheck>,
+}
+
+/// A group of tests worth some points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// Unique within the course; `checker hint NAME` uses it.
+    pub name: String,
+    /// Nextest filterset selecting this task's tests, e.g. `binary(spawn_join)`.
+    pub filter: String,
+    /// Points for passing every selected test.
+    pub points: u32,
+    /// Shown when the task fails.
+    pub hint: String,
+}
+
+/// A timed comparison of the student's parallel code with the reference baseline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerfCheck {
+    /// Unique within the course.
+    pub name: String,
+    /// Exact name of the `perf_*` test that measures it.
+    pub test: String,
+    /// What limits the speedup: cores or workers.
+    pub kind: PerfKind,
+    /// Points when the required speedup is reached.
+    pub points: u32,
+    /// Fraction of the ideal speedup required (0 < efficiency ≤ 1).
+    pub efficiency: f64,
+    /// I/O checks: the worker count the test uses (the ideal speedup).
+    #[serde(default)]
+    pub workers: Option<u32>,
+    /// CPU checks: independent work units, capping the ideal speedup.
+    #[serde(default)]
+    pub work_units: Option<u32>,
+    /// Shown when the check falls short.
+    pub hint: String,
+}
+
+/// What bounds a perf check's ideal speedup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PerfKind {
+    /// CPU-bound: the cores this process may use.
+    Cpu,
+    /// I/O-bound: the number of workers waiting at once.
+    Io,
+}
+
+/// What a perf check requires on a machine with `cores` usable cores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Requirement {
+    /// This median speedup or better.
+    Speedup(f64),
+    /// The machine cannot show this kind of speedup (one core).
+    NotApplicable,
+}
+
+impl PerfCheck {
+    /// The threshold rule: CPU checks need `efficiency × min(cores, work_units)`
+    /// and do not apply on one core; I/O checks need `efficiency × workers`
+    /// whatever the cores.
+    pub fn requirement(&self, cores: usize) -> Requirement {
+        match self.kind {
+            PerfKind::Cpu => {
+                let units = self.work_units.map_or(usize::MAX, |u| u as usize);
+                let ideal = cores.min(units);
+                if ideal <= 1 {
+                    Requirement::NotApplicable
+                } else {
+                    Requirement::Speedup(self.efficiency * ideal as f64)
+                }
+            }
+            PerfKind::Io => {
+                Requirement::Speedup(self.efficiency * f64::from(self.workers.unwrap_or(1)))
+            }
+        }
+    }
+
+    /// The rule in words, for reports.
+    pub fn rule(&self) -> String {
+        match self.kind {
+            PerfKind::Cpu => match self.work_units {
+                Some(units) => format!("{} × min(cores, {units})", self.efficiency),
+                None => format!("{} × cores", self.efficiency),
+            },
+            PerfKind::Io => format!("{} × {} workers", self.efficiency, self.workers.unwrap_or(1)),
+        }
+    }
+}
+
+impl Exercise {
+    /// The Cargo package graded: the starter's, or the solution's.
+    pub fn package_for(&self, source: Source) -> String {
+        match source {
+            Source::Exercises => self.package.clone(),
+            Source::Solutions => format!("{}-solution", self.package),
+        }
+    }
+
+    /// Most points this exercise can give, before any check is not applicable.
+    pub fn max_points(&self) -> u32 {
+        self.tasks.iter().map(|t| t.points).sum::<u32>() + self.perf.iter().map(|p| p.points).sum::<u32>()
+    }
+}
+
+/// Which tree is graded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `exercises/`: the student's code.
+    Exercises,
+    /// `solutions/`: the reference solutions.
+    Solutions,
+}
+
+impl Source {
+    /// The folder under the course root.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Source::Exercises => "exercises",
+            Source::Solutions => "solutions",
+        }
+    }
+}
+
+/// Why a course could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum CourseError {
+    /// No `course.toml` here or in any parent directory.
+    #[error("no {COURSE_FILE} found in {start} or any parent directory; run the checker inside the course repository")]
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// The file could not be read.
+    #[error("failed to read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for the catalogue.
+    #[error("failed to parse {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser said, with line and column.
+        message: String,
+    },
+    /// The file parsed but says something impossible.
+    #[error("invalid {path}: {key}: {problem}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The offending key, e.g. `exercise[0].task[2].name`.
+        key: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCourse {
+    format_version: u32,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<Exercise>,
+}
+
+impl Course {
+    /// Finds `course.toml` in `start` or its nearest ancestor and loads it.
+    pub fn discover(start: &Path) -> Result<Self, CourseError> {
+        let mut dir = Some(start);
+        while let Some(candidate) = dir {
+            if candidate.join(COURSE_FILE).is_file() {
+                return Self::load(candidate);
+            }
+            dir = candidate.parent();
+        }
+        Err(CourseError::NotFound {
+            start: start.to_owned(),
+        })
+    }
+
+    /// Loads and validates `<root>/course.toml`.
+    pub fn load(root: &Path) -> Result<Self, CourseError> {
+        let path = root.join(COURSE_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| CourseError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Self::parse(root, &text)
+    }
+
+    /// Parses and validates catalogue text for the course at `root`.
+    pub fn parse(root: &Path, text: &str) -> Result<Self, CourseError> {
+        let path = root.join(COURSE_FILE);
+        let raw: RawCourse = toml::from_str(text).map_err(|err| CourseError::Parse {
+            path: path.clone(),
+            message: err.to_string().trim_end().to_owned(),
+        })?;
+        let invalid = |key: String, problem: String| CourseError::Invalid {
+            path: path.clone(),
+            key,
+            problem,
+        };
+        if raw.format_version != FORMAT_VERSION {
+            return Err(invalid(
+                "format_version".into(),
+                format!(
+                    "this checker reads format_version {FORMAT_VERSION}, found {}",
+                    raw.format_version
+                ),
+            ));
+        }
+        if raw.exercises.is_empty() {
+            return Err(invalid("exercise".into(), "the course has no exercises".into()));
+        }
+        let mut exercise_names = HashSet::new();
+        // Task and perf names share one namespace: `checker hint NAME` looks them up.
+        let mut item_names = HashSet::new();
+        for (i, exercise) in raw.exercises.iter().enumerate() {
+            let key = format!("exercise[{i}]");
+            if !exercise_names.insert(exercise.name.as_str()) {
+                return Err(invalid(
+                    format!("{key}.name"),
+                    format!("duplicate exercise name `{}`", exercise.name),
+                ));
+            }
+            if !root.join("exercises").join(&exercise.name).is_dir() {
+                return Err(invalid(
+                    format!("{key}.name"),
+                    format!(
+                        "no folder exercises/{} for exercise `{}`",
+                        exercise.name, exercise.name
+                    ),
+                ));
+            }
+            if exercise.tasks.is_empty() {
+                return Err(invalid(format!("{key}.task"), "an exercise needs at least one task".into()));
+            }
+            for (j, task) in exercise.tasks.iter().enumerate() {
+                let key = format!("{key}.task[{j}]");
+                if !item_names.insert(task.name.as_str()) {
+                    return Err(invalid(format!("{key}.name"), format!("duplicate task name `{}`", task.name)));
+                }
+                if task.filter.trim().is_empty() {
+                    return Err(invalid(format!("{key}.filter"), "the filter is empty".into()));
+                }
+                if task.points == 0 {
+                    return Err(invalid(format!("{key}.points"), "a task must be worth at least 1 point".into()));
+                }
+            }
+            for (j, check) in exercise.perf.iter().enumerate() {
+                let key = format!("{key}.perf[{j}]");
+                if !item_names.insert(check.name.as_str()) {
+                    return Err(invalid(format!("{key}.name"), format!("duplicate name `{}`", check.name)));
+                }
+                if !check.test.starts_with("perf_") {
+                    return Err(invalid(
+                        format!("{key}.test"),
+                        format!("perf tests are named `perf_*`, found `{}`", check.test),
+                    ));
+                }
+                if !(check.efficiency > 0.0 && check.efficiency <= 1.0) {
+                    return Err(invalid(
+                        format!("{key}.efficiency"),
+                        format!("must be in (0, 1], found {}", check.efficiency),
+                    ));
+                }
+                match (check.kind, check.workers, check.work_units) {
+                    (PerfKind::Io, None, _) => {
+                        return Err(invalid(format!("{key}.workers"), "an io check needs `workers`".into()));
+                    }
+                    (PerfKind::Io, _, Some(_)) => {
+                        return Err(invalid(
+                            format!("{key}.work_units"),
+                            "only cpu checks take `work_units`".into(),
+                        ));
+                    }
+                    (PerfKind::Cpu, Some(_), _) => {
+                        return Err(invalid(format!("{key}.workers"), "only io checks take `workers`".into()));
+                    }
+                    (_, Some(0), _) | (_, _, Some(0)) => {
+                        return Err(invalid(key, "`workers` and `work_units` must be at least 1".into()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(Self {
+            root: root.to_owned(),
+            exercises: raw.exercises,
+        })
+    }
+
+    /// The exercises named on the command line, in course order; all when
+    /// `names` is empty. An unknown name is an error listing the known ones.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&Exercise>, UnknownExercise> {
+        for name in names {
+            if !self.exercises.iter().any(|e| &e.name == name || &e.package == name) {
+                return Err(UnknownExercise {
+                    name: name.clone(),
+                    known: self.exercises.iter().map(|e| e.name.clone()).collect(),
+                });
+            }
+        }
+        Ok(self
+            .exercises
+            .iter()
+            .filter(|e| names.is_empty() || names.iter().any(|n| n == &e.name || n == &e.package))
+            .collect())
+    }
+}
+
+/// An exercise name on the command line that the course does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown exercise `{name}`; the course has: {}", known.join(", "))]
+pub struct UnknownExercise {
+    /// The name given.
+    pub name: String,
+    /// The names the course has.
+    pub known: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course_dir(exercises: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for name in exercises {
+            std::fs::create_dir_all(dir.path().join("exercises").join(name)).unwrap();
+        }
+        dir
+    }
+
+    const GOOD: &str = r#"
+format_version = 1
+
+[[exercise]]
+name = "01-a"
+package = "a"
+title = "A"
+notebook = 244
+
+[[exercise.task]]
+name = "t1"
+filter = "binary(t1)"
+points = 5
+hint = "h"
+
+[[exercise.perf]]
+name = "p1"
+test = "perf_x"
+kind = "cpu"
+points = 3
+efficiency = 0.7
+hint = "h"
+"#;
+
+    fn error_of(text: &str) -> String {
+        let dir = course_dir(&["01-a", "02-b"]);
+        Course::parse(dir.path(), text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_course_loads() {
+        let dir = course_dir(&["01-a"]);
+        let course = Course::parse(dir.path(), GOOD).unwrap();
+        assert_eq!(course.exercises[0].tasks[0].points, 5);
+        assert_eq!(course.exercises[0].max_points(), 8);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_and_line() {
+        let err = error_of("format_version = \n");
+        assert!(err.starts_with("failed to parse") && err.contains("course.toml"), "{err}");
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_by_name() {
+        let err = error_of(&GOOD.replace("points = 5", "points = 5\npionts = 6"));
+        assert!(err.contains("pionts"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_task_names_name_the_key() {
+        let text = format!(
+            "{GOOD}\n[[exercise.task]]\nname = \"t1\"\nfilter = \"all()\"\npoints = 1\nhint = \"\"\n"
+        );
+        let err = error_of(&text);
+        assert!(err.contains("exercise[0].task[1].name") && err.contains("duplicate"), "{err}");
+    }
+
+    #[test]
+    fn an_exercise_without_its_folder_is_rejected() {
+        let err = error_of(&GOOD.replace("01-a", "09-missing"));
+        assert!(err.contains("exercise[0].name") && err.contains("exercises/09-missing"), "{err}");
+    }
+
+    #[test]
+    fn io_checks_need_workers_and_versions_must_match() {
+        let err = error_of(&GOOD.replace("kind = \"cpu\"", "kind = \"io\""));
+        assert!(err.contains("perf[0].workers"), "{err}");
+        let err = error_of(&GOOD.replace("format_version = 1", "format_version = 2"));
+        assert!(err.contains("format_version"), "{err}");
+    }
+
+    #[test]
+    fn cpu_thresholds_scale_with_cores_and_vanish_on_one() {
+        let dir = course_dir(&["01-a"]);
+        let course = Course::parse(dir.path(), GOOD).unwrap();
+        let check = &course.exercises[0].perf[0];
+        assert_eq!(check.requirement(1), Requirement::NotApplicable);
+        assert_eq!(check.requirement(2), Requirement::Speedup(1.4));
+        let capped = PerfCheck { work_units: Some(3), ..check.clone() };
+        assert_eq!(capped.requirement(16), Requirement::Speedup(0.7 * 3.0));
+        let io = PerfCheck { kind: PerfKind::Io, workers: Some(10), efficiency: 0.5, ..check.clone() };
+        assert_eq!(io.requirement(1), Requirement::Speedup(5.0));
+    }
+
+    #[test]
+    fn selecting_an_unknown_exercise_lists_the_known_ones() {
+        let dir = course_dir(&["01-a"]);
+        let course = Course::parse(dir.path(), GOOD).unwrap();
+        let err = course.select(&["nope".into()]).unwrap_err().to_string();
+        assert!(err.contains("`nope`") && err.contains("01-a"), "{err}");
+        assert_eq!(course.select(&[]).unwrap().len(), 1);
+        assert_eq!(course.select(&["a".into()]).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,352 @@
+//! The grading pipeline for one `checker verify`:
+//! catalogue → per-exercise nextest runs → perf records → [`Report`].
+//!
+//! **Invariant:** every exercise is built and tested on its own
+//! (`cargo nextest run -p <package>`, never `--workspace`), so one crate that
+//! does not compile, hangs or crashes cannot cost another its grade.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use fixtures::perf::{PERF_DIR_ENV, PerfRecord};
+
+use crate::course::{Course, Exercise, PerfCheck, Source};
+use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId};
+use crate::perf::{self, Measurement};
+use crate::report::{
+    ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report, TaskGrade,
+    TestResult, TestStatus,
+};
+
+/// Grades exercises of one course.
+pub struct Grader<'a> {
+    course: &'a Course,
+    nextest: Nextest,
+    source: Source,
+    cores: usize,
+    progress: &'a mut dyn Write,
+}
+
+impl<'a> Grader<'a> {
+    /// A grader for `course`'s `source` tree on a machine with `cores` cores,
+    /// writing progress lines to `progress`.
+    pub fn new(
+        course: &'a Course,
+        nextest: Nextest,
+        source: Source,
+        cores: usize,
+        progress: &'a mut dyn Write,
+    ) -> Self {
+        Self {
+            course,
+            nextest,
+            source,
+            cores,
+            progress,
+        }
+    }
+
+    /// Grades `exercises` in order and assembles the report.
+    pub fn grade(&mut self, exercises: &[&Exercise], machine: Machine) -> Report {
+        let total = exercises.len();
+        let grades: Vec<ExerciseGrade> = exercises
+            .iter()
+            .enumerate()
+            .map(|(i, exercise)| {
+                self.say(format_args!("[{}/{total}] {}", i + 1, exercise.name));
+                self.grade_exercise(exercise)
+            })
+            .collect();
+        Report {
+            format_version: REPORT_FORMAT_VERSION,
+            score: grades.iter().map(|g| g.score).sum(),
+            max_score: grades.iter().map(|g| g.max_score).sum(),
+            source: self.source.dir().to_owned(),
+            machine,
+            exercises: grades,
+        }
+    }
+
+    fn say(&mut self, line: std::fmt::Arguments<'_>) {
+        // Progress is best effort: a closed stderr must not stop grading.
+        let _ = writeln!(self.progress, "{line}");
+    }
+
+    fn grade_exercise(&mut self, exercise: &Exercise) -> ExerciseGrade {
+        let package = exercise.package_for(self.source);
+        self.say(format_args!("  building and listing the tests of {package}…"));
+        match self.nextest.list_all(&package) {
+            Err(error) => self.unrunnable(exercise, &package, ExerciseStatus::NotRun, error.to_string()),
+            Ok(Listing::CompileError(error)) => {
+                let message = match &error.location {
+                    Some(location) => format!("does not compile ({location}):\n{}", error.rendered),
+                    None => format!("does not compile:\n{}", error.rendered),
+                };
+                self.unrunnable(exercise, &package, ExerciseStatus::CompileError, message)
+            }
+            Ok(Listing::Built(_)) => match self.grade_built(exercise, &package) {
+                Ok(grade) => grade,
+                Err(message) => self.unrunnable(exercise, &package, ExerciseStatus::NotRun, message),
+            },
+        }
+    }
+
+    fn grade_built(&mut self, exercise: &Exercise, package: &str) -> Result<ExerciseGrade, String> {
+        let exercise_index = self
+            .course
+            .exercises
+            .iter()
+            .position(|e| e.name == exercise.name)
+            .unwrap_or_default();
+        let mut selections = Vec::with_capacity(exercise.tasks.len());
+        for (j, task) in exercise.tasks.iter().enumerate() {
+            let key = format!("course.toml: exercise[{exercise_index}].task[{j}].filter");
+            let tests = self
+                .nextest
+                .list_matching(package, &task.filter)
+                .map_err(|e| format!("{key}: {e}"))?;
+            if tests.is_empty() {
+                return Err(format!(
+                    "{key}: `{}` matches no test in package {package} \
+                     (if a test file was edited or deleted, `git checkout` it back)",
+                    task.filter
+                ));
+            }
+            selections.push(tests);
+        }
+
+        self.say(format_args!("  running the correctness tests…"));
+        let filter = format!("not {PERF_TESTS}");
+        let results = self
+            .nextest
+            .run(package, &filter, &[])
+            .map_err(|e| e.to_string())?;
+        let tasks: Vec<TaskGrade> = exercise
+            .tasks
+            .iter()
+            .zip(selections)
+            .map(|(task, tests)| {
+                let tests: Vec<TestResult> = tests.iter().map(|id| result_of(&results, id)).collect();
+                let done = tests.iter().all(|t| t.status == TestStatus::Passed);
+                TaskGrade {
+                    name: task.name.clone(),
+                    score: if done { task.points } else { 0 },
+                    max_score: task.points,
+                    hint: task.hint.clone(),
+                    tests,
+                }
+            })
+            .collect();
+
+        let count = exercise.perf.len();
+        let perf: Vec<PerfGrade> = exercise
+            .perf
+            .iter()
+            .enumerate()
+            .map(|(j, check)| {
+                self.say(format_args!("  perf check {}/{count}: {}…", j + 1, check.name));
+                let grade = self.grade_perf(package, check);
+                self.say(format_args!("    {}", perf_line(&grade)));
+                grade
+            })
+            .collect();
+        Ok(assemble(exercise, package, None, tasks, perf))
+    }
+
+    fn grade_perf(&mut self, package: &str, check: &PerfCheck) -> PerfGrade {
+        let cores = self.cores;
+        let nextest = self.nextest.clone();
+        let record_root = self.course.root.join("target/checker/perf").join(package).join(&check.name);
+        let mut remeasures = Vec::new();
+        let grade = perf::grade(check, cores, |attempt| {
+            if attempt > 1 {
+                remeasures.push(attempt);
+            }
+            measure_once(&nextest, package, check, &record_root.join(format!("attempt-{attempt}")))
+        });
+        for attempt in remeasures {
+            self.say(format_args!("    re-measured {} (attempt {attempt})", check.name));
+        }
+        grade
+    }
+
+    fn unrunnable(
+        &mut self,
+        exercise: &Exercise,
+        package: &str,
+        status: ExerciseStatus,
+        message: String,
+    ) -> ExerciseGrade {
+        self.say(format_args!("  {}", message.lines().next().unwrap_or_default()));
+        let tasks = exercise
+            .tasks
+            .iter()
+            .map(|task| TaskGrade {
+                name: task.name.clone(),
+                score: 0,
+                max_score: task.points,
+                hint: task.hint.clone(),
+                tests: Vec::new(),
+            })
+            .collect();
+        let why = match status {
+            ExerciseStatus::CompileError => "the exercise does not compile",
+            _ => "the exercise could not be run",
+        };
+        let perf = exercise
+            .perf
+            .iter()
+            .map(|check| perf::not_run(check, self.cores, why))
+            .collect();
+        let mut grade = assemble(exercise, package, Some(message), tasks, perf);
+        grade.status = status;
+        grade
+    }
+}
+
+/// Runs one perf test with a fresh record directory and reads what it wrote.
+fn measure_once(nextest: &Nextest, package: &str, check: &PerfCheck, dir: &Path) -> Measurement {
+    if let Err(e) = std::fs::remove_dir_all(dir)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Measurement::Failed(format!("failed to clear {}: {e}", dir.display()));
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Measurement::Failed(format!("failed to create {}: {e}", dir.display()));
+    }
+    let filter = format!("test(={})", check.test);
+    let results = match nextest.run(package, &filter, &[(PERF_DIR_ENV, dir)]) {
+        Ok(results) => results,
+        Err(e) => return Measurement::Failed(e.to_string()),
+    };
+    let Some(result) = results.values().find(|r| r.name.ends_with(&format!("::{}", check.test))) else {
+        return Measurement::Failed(format!(
+            "no test named `{}` ran in package {package}; check course.toml's `test` key",
+            check.test
+        ));
+    };
+    let records = match record_files(dir) {
+        Ok(records) => records,
+        Err(e) => return Measurement::Failed(format!("failed to read {}: {e}", dir.display())),
+    };
+    match (records.as_slice(), result.status) {
+        (_, TestStatus::Timeout) => Measurement::Failed(format!(
+            "the perf test `{}` was killed after the timeout: possible deadlock",
+            check.test
+        )),
+        ([only], _) => match PerfRecord::read(only) {
+            Ok(record) if result.status == TestStatus::Passed || !record.answers_match() => {
+                Measurement::Record(record)
+            }
+            Ok(_) => Measurement::Failed(failure_text(result)),
+            Err(e) => Measurement::Failed(e.to_string()),
+        },
+        ([], TestStatus::Passed) => Measurement::Failed(format!(
+            "the perf test `{}` passed but wrote no perf record: it must call fixtures::perf::measure",
+            check.test
+        )),
+        ([], _) => Measurement::Failed(failure_text(result)),
+        (many, _) => Measurement::Failed(format!(
+            "the perf test `{}` wrote {} perf records, expected exactly one",
+            check.test,
+            many.len()
+        )),
+    }
+}
+
+fn failure_text(result: &TestResult) -> String {
+    format!(
+        "the perf test failed: {}",
+        result.message.as_deref().unwrap_or("no message")
+    )
+}
+
+fn record_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn result_of(results: &BTreeMap<TestId, TestResult>, id: &TestId) -> TestResult {
+    results.get(id).cloned().unwrap_or_else(|| TestResult {
+        name: id.to_string(),
+        status: TestStatus::NotRun,
+        duration_ms: 0,
+        message: Some("listed but did not run (the test run was cut short)".into()),
+    })
+}
+
+fn assemble(
+    exercise: &Exercise,
+    package: &str,
+    message: Option<String>,
+    tasks: Vec<TaskGrade>,
+    perf: Vec<PerfGrade>,
+) -> ExerciseGrade {
+    let score = tasks.iter().map(|t| t.score).sum::<u32>() + perf.iter().map(|p| p.score).sum::<u32>();
+    let max_score =
+        tasks.iter().map(|t| t.max_score).sum::<u32>() + perf.iter().map(|p| p.max_score).sum::<u32>();
+    let timed_out = tasks
+        .iter()
+        .flat_map(|t| &t.tests)
+        .any(|t| t.status == TestStatus::Timeout);
+    let tasks_done = tasks.iter().all(|t| t.score == t.max_score);
+    let perf_ok = perf.iter().all(|p| {
+        matches!(
+            p.status,
+            PerfStatus::Passed | PerfStatus::NotApplicable | PerfStatus::Inconclusive
+        )
+    });
+    let status = if timed_out {
+        ExerciseStatus::Timeout
+    } else if tasks_done && perf_ok {
+        ExerciseStatus::Passed
+    } else {
+        ExerciseStatus::Failed
+    };
+    ExerciseGrade {
+        name: exercise.name.clone(),
+        title: exercise.title.clone(),
+        package: package.to_owned(),
+        status,
+        score,
+        max_score,
+        message,
+        tasks,
+        perf,
+    }
+}
+
+fn perf_line(grade: &PerfGrade) -> String {
+    let status = serde_json::to_value(grade.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    match (grade.speedup, grade.required) {
+        (Some(speedup), Some(required)) => format!("{status}: {speedup:.2}× (needs {required:.2}×)"),
+        _ => status,
+    }
+}
+
+/// Facts about this machine for the report.
+pub fn machine(cores: usize) -> Machine {
+    let rustc = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    Machine {
+        cores,
+        os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        rustc,
+    }
+}

@@ -1,0 +1,18 @@
+//! The course checker: grades exercise crates with cargo-nextest and perf
+//! records, and renders the grades.
+//!
+//! Grading is a pipeline of plain data:
+//! [`course`] (catalogue) → [`nextest`] (JUnit results, test lists) and
+//! [`perf`] (records → perf grades) → [`grade`] (assembles the
+//! [`report::Report`]) → [`render`] (human, JSON, JUnit, Markdown).
+//! [`run`] is the CLI edge that maps all of it onto exit codes.
+
+pub mod cli;
+pub mod course;
+pub mod grade;
+pub mod nextest;
+pub mod perf;
+pub mod process;
+pub mod render;
+pub mod report;
+pub mod run;

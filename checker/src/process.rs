@@ -1,0 +1,133 @@
+//! Running a child command with bounded memory for its output.
+//!
+//! Student tests can print megabytes; the checker keeps the first and last
+//! part of each stream and counts what it dropped, so a runaway test can never
+//! exhaust memory or bury the report.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+
+/// What a finished command left behind.
+#[derive(Debug)]
+pub struct Output {
+    /// How it exited.
+    pub status: ExitStatus,
+    /// Its standard output, possibly cut in the middle.
+    pub stdout: String,
+    /// Its standard error, possibly cut in the middle.
+    pub stderr: String,
+}
+
+/// Runs `command` to completion, keeping at most `limit` bytes of each stream
+/// (half from the start, half from the end). Invalid UTF-8 is replaced.
+pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Output> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    // Drain both pipes at once: draining one after the other can deadlock
+    // when the child fills the other pipe's buffer.
+    let (stdout, stderr) = std::thread::scope(|scope| {
+        let out = scope.spawn(move || stdout.map(|s| drain(s, limit)).unwrap_or_default());
+        let err = scope.spawn(move || stderr.map(|s| drain(s, limit)).unwrap_or_default());
+        (
+            out.join().unwrap_or_default(),
+            err.join().unwrap_or_default(),
+        )
+    });
+    let status = child.wait()?;
+    Ok(Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Reads `reader` to its end, keeping the first and last `limit / 2` bytes.
+pub fn drain(mut reader: impl Read, limit: usize) -> String {
+    let half = (limit / 2).max(1);
+    let mut head = Vec::new();
+    let mut tail = VecDeque::new();
+    let mut dropped = 0usize;
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        for &byte in &buf[..n] {
+            if head.len() < half {
+                head.push(byte);
+            } else {
+                tail.push_back(byte);
+                if tail.len() > half {
+                    tail.pop_front();
+                    dropped += 1;
+                }
+            }
+        }
+    }
+    let mut text = String::from_utf8_lossy(&head).into_owned();
+    if dropped > 0 {
+        text.push_str(&format!("\n… [{dropped} bytes of output omitted] …\n"));
+    }
+    tail.make_contiguous();
+    text.push_str(&String::from_utf8_lossy(tail.as_slices().0));
+    text
+}
+
+/// `text` cut to at most `max_chars` characters, marking the cut.
+pub fn truncate_chars(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}… [truncated]", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_output_is_kept_whole() {
+        assert_eq!(drain(&b"hello"[..], 100), "hello");
+    }
+
+    #[test]
+    fn long_output_keeps_head_and_tail_and_counts_the_rest() {
+        let data: Vec<u8> = (0..10_000).map(|i| b'a' + (i % 26) as u8).collect();
+        let text = drain(&data[..], 100);
+        assert!(text.starts_with(std::str::from_utf8(&data[..50]).unwrap()));
+        assert!(text.ends_with(std::str::from_utf8(&data[data.len() - 50..]).unwrap()));
+        assert!(text.contains("[9900 bytes of output omitted]"), "{text}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        assert_eq!(drain(&[b'o', 0xff, b'k'][..], 100), "o\u{fffd}k");
+    }
+
+    #[test]
+    fn a_real_child_is_run_and_its_streams_captured() {
+        let out = run_bounded(
+            Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
+            1024,
+        )
+        .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        assert_eq!(out.stdout, "out\n");
+        assert_eq!(out.stderr, "err\n");
+    }
+
+    #[test]
+    fn truncate_marks_the_cut() {
+        assert_eq!(truncate_chars("abcdef", 3), "abc… [truncated]");
+        assert_eq!(truncate_chars("abc", 3), "abc");
+    }
+}

@@ -1,0 +1,132 @@
+//! The terminal table: what passed, what failed and why, and what to do next.
+
+use std::io::{self, Write};
+
+use super::{exercise_status, perf_status, test_status, times};
+use crate::report::{PerfStatus, Report, TaskGrade, TestStatus};
+
+/// Lines of a failure message shown under a failing task.
+const MESSAGE_LINES: usize = 6;
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let m = &report.machine;
+    writeln!(
+        out,
+        "Grading {} on {}, {} core{}, {}",
+        report.source,
+        m.os,
+        m.cores,
+        if m.cores == 1 { "" } else { "s" },
+        m.rustc
+    )?;
+    for exercise in &report.exercises {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} · {}  {}/{}  {}",
+            exercise.name,
+            exercise.title,
+            exercise.score,
+            exercise.max_score,
+            exercise_status(exercise.status)
+        )?;
+        if let Some(message) = &exercise.message {
+            for line in message.lines().take(12) {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        for task in &exercise.tasks {
+            render_task(task, out)?;
+        }
+        for check in &exercise.perf {
+            let mark = match check.status {
+                PerfStatus::Passed => "✓",
+                PerfStatus::NotApplicable | PerfStatus::Inconclusive => "·",
+                _ => "✗",
+            };
+            writeln!(
+                out,
+                "  {mark} perf {:<22} {:>3}/{:<3} {} (speedup {}, needs {}, CPU use {}, calibration {}{})",
+                check.name,
+                check.score,
+                check.max_score,
+                perf_status(check.status),
+                times(check.speedup),
+                times(check.required),
+                check.cpu_utilization.map_or_else(|| "-".into(), |u| format!("{u:.2}")),
+                times(check.calibration_speedup),
+                if check.attempts > 1 {
+                    format!(", {} measurements", check.attempts)
+                } else {
+                    String::new()
+                },
+            )?;
+            if check.status != PerfStatus::Passed
+                && let Some(message) = &check.message
+            {
+                writeln!(out, "      {message}")?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Score: {}/{}", report.score, report.max_score)?;
+    render_next(report, out)
+}
+
+fn render_task(task: &TaskGrade, out: &mut dyn Write) -> io::Result<()> {
+    let failing: Vec<_> = task.tests.iter().filter(|t| t.status != TestStatus::Passed).collect();
+    let done = task.score == task.max_score;
+    let summary = if task.tests.is_empty() {
+        "not run".to_owned()
+    } else if failing.is_empty() {
+        format!("{} test{} passed", task.tests.len(), plural(task.tests.len()))
+    } else {
+        format!("{} of {} test{} not passing", failing.len(), task.tests.len(), plural(task.tests.len()))
+    };
+    writeln!(
+        out,
+        "  {} task {:<22} {:>3}/{:<3} {summary}",
+        if done { "✓" } else { "✗" },
+        task.name,
+        task.score,
+        task.max_score
+    )?;
+    if let Some(first) = failing.first() {
+        writeln!(out, "      {} ({})", first.name, test_status(first.status))?;
+        if let Some(message) = &first.message {
+            for line in message.lines().take(MESSAGE_LINES) {
+                writeln!(out, "        {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The first thing to fix, in course order, with the command for its hint.
+fn render_next(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for exercise in &report.exercises {
+        if let Some(task) = exercise.tasks.iter().find(|t| t.score < t.max_score) {
+            writeln!(out, "Next: task `{}` in {}.", task.name, exercise.name)?;
+            return writeln!(out, "      Stuck? `cargo checker hint {}`", task.name);
+        }
+        if let Some(check) = exercise.perf.iter().find(|p| p.score < p.max_score) {
+            writeln!(out, "Next: perf check `{}` in {}.", check.name, exercise.name)?;
+            return writeln!(out, "      Stuck? `cargo checker hint {}`", check.name);
+        }
+    }
+    writeln!(out, "Everything passes. Well done!")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{Format, sample};
+
+    #[test]
+    fn human_report_snapshot() {
+        insta::assert_snapshot!(sample::rendered(Format::Human));
+    }
+}

@@ -1,0 +1,83 @@
+//! Markdown: one table per exercise, for step summaries and comments.
+
+use std::io::{self, Write};
+
+use super::{exercise_status, perf_status, times};
+use crate::report::{Report, TestStatus};
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# Course grade: {}/{}", report.score, report.max_score)?;
+    writeln!(out)?;
+    let m = &report.machine;
+    writeln!(
+        out,
+        "Graded `{}` on {}, {} cores, {}.",
+        report.source, m.os, m.cores, m.rustc
+    )?;
+    for exercise in &report.exercises {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "## {} · {} — {}/{} ({})",
+            exercise.name,
+            exercise.title,
+            exercise.score,
+            exercise.max_score,
+            exercise_status(exercise.status)
+        )?;
+        writeln!(out)?;
+        if let Some(message) = &exercise.message {
+            writeln!(out, "```text\n{}\n```\n", message.replace("```", "'''"))?;
+        }
+        writeln!(out, "| | Item | Score | Details |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        for task in &exercise.tasks {
+            let first_failure = task.tests.iter().find(|t| t.status != TestStatus::Passed);
+            let details = match first_failure {
+                Some(test) => format!(
+                    "`{}`: {}",
+                    test.name,
+                    cell(test.message.as_deref().unwrap_or("did not pass"))
+                ),
+                None if task.tests.is_empty() => "not run".to_owned(),
+                None => format!("{} tests passed", task.tests.len()),
+            };
+            let mark = if task.score == task.max_score { "✅" } else { "❌" };
+            writeln!(
+                out,
+                "| {mark} | task `{}` | {}/{} | {details} |",
+                task.name, task.score, task.max_score
+            )?;
+        }
+        for check in &exercise.perf {
+            let mark = if check.score == check.max_score { "✅" } else { "❌" };
+            writeln!(
+                out,
+                "| {mark} | perf `{}` | {}/{} | {}: speedup {} (needs {}) |",
+                check.name,
+                check.score,
+                check.max_score,
+                perf_status(check.status),
+                times(check.speedup),
+                times(check.required)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Text safe inside one table cell: one line, no pipes.
+fn cell(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    first.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{Format, sample};
+
+    #[test]
+    fn markdown_report_snapshot() {
+        insta::assert_snapshot!(sample::rendered(Format::Markdown));
+    }
+}

@@ -1,0 +1,187 @@
+//! Renderers: pure functions of a [`Report`] into any `io::Write`.
+//!
+//! Each format is one module; none of them grades or re-reads anything, so a
+//! test renders a hand-made report into a `Vec<u8>` and snapshots it.
+
+mod human;
+mod junit;
+mod markdown;
+
+use std::io::{self, Write};
+
+use crate::report::{ExerciseStatus, PerfStatus, Report, TestStatus};
+
+/// Output formats of `checker verify --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Human,
+    /// The report model as JSON (see `checker/report.schema.json`).
+    Json,
+    /// JUnit XML: a suite per exercise, a case per task and perf check.
+    Junit,
+    /// Markdown, e.g. for a pull-request comment or a step summary.
+    Markdown,
+}
+
+/// Writes `report` in `format` to `out`.
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+            writeln!(out)
+        }
+        Format::Junit => junit::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+fn exercise_status(status: ExerciseStatus) -> &'static str {
+    match status {
+        ExerciseStatus::Passed => "passed",
+        ExerciseStatus::Failed => "failed",
+        ExerciseStatus::CompileError => "compile error",
+        ExerciseStatus::Timeout => "timeout",
+        ExerciseStatus::NotRun => "not run",
+    }
+}
+
+fn perf_status(status: PerfStatus) -> &'static str {
+    match status {
+        PerfStatus::Passed => "passed",
+        PerfStatus::BelowThreshold => "below threshold",
+        PerfStatus::Unexplained => "unexplained speedup",
+        PerfStatus::Inconclusive => "inconclusive",
+        PerfStatus::NotApplicable => "not applicable",
+        PerfStatus::WrongAnswer => "wrong answer",
+        PerfStatus::Error => "error",
+        PerfStatus::NotRun => "not run",
+    }
+}
+
+fn test_status(status: TestStatus) -> &'static str {
+    match status {
+        TestStatus::Passed => "passed",
+        TestStatus::Failed => "failed",
+        TestStatus::Timeout => "timeout",
+        TestStatus::NotRun => "not run",
+    }
+}
+
+/// `1.93×`, or `-` when there is no number.
+fn times(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
+}
+
+#[cfg(test)]
+pub(crate) mod sample {
+    //! A hand-made report covering every status, shared by the renderer tests.
+
+    use crate::course::PerfKind;
+    use crate::report::*;
+
+    pub fn report() -> Report {
+        let test = |name: &str, status, message: Option<&str>| TestResult {
+            name: name.into(),
+            status,
+            duration_ms: 12,
+            message: message.map(Into::into),
+        };
+        let perf = |name: &str, status, score, speedup| PerfGrade {
+            name: name.into(),
+            kind: PerfKind::Cpu,
+            speedup,
+            required: Some(1.4),
+            rule: "0.7 × cores".into(),
+            cpu_utilization: speedup.map(|s| s * 1.02),
+            calibration_speedup: Some(1.91),
+            peak_threads: Some(3),
+            status,
+            score,
+            max_score: 15,
+            attempts: 1,
+            rounds: 9,
+            seed: Some(7),
+            message: (status != PerfStatus::Passed).then(|| "measured 1.01×, needs 1.40×".into()),
+        };
+        Report {
+            format_version: REPORT_FORMAT_VERSION,
+            score: 25,
+            max_score: 85,
+            source: "exercises".into(),
+            machine: Machine {
+                cores: 2,
+                os: "linux x86_64".into(),
+                rustc: "rustc 1.95.0".into(),
+            },
+            exercises: vec![
+                ExerciseGrade {
+                    name: "01-basics".into(),
+                    title: "Basics".into(),
+                    package: "basics".into(),
+                    status: ExerciseStatus::Failed,
+                    score: 25,
+                    max_score: 55,
+                    message: None,
+                    tasks: vec![
+                        TaskGrade {
+                            name: "spawn-join".into(),
+                            score: 10,
+                            max_score: 10,
+                            hint: "join every handle".into(),
+                            tests: vec![test("spawn_join::order", TestStatus::Passed, None)],
+                        },
+                        TaskGrade {
+                            name: "race".into(),
+                            score: 0,
+                            max_score: 15,
+                            hint: "fetch_add, not load then store".into(),
+                            tests: vec![
+                                test(
+                                    "race::exact_total",
+                                    TestStatus::Failed,
+                                    Some("assertion `left == right` failed: lost updates\n  left: 799812\n right: 800000 (at tests/race.rs:20:5)"),
+                                ),
+                                test("race::deadlock", TestStatus::Timeout, Some("killed after the grading timeout: possible deadlock")),
+                            ],
+                        },
+                    ],
+                    perf: vec![
+                        perf("cpu-primes", PerfStatus::Passed, 15, Some(1.93)),
+                        perf("cpu-slow", PerfStatus::BelowThreshold, 0, Some(1.01)),
+                    ],
+                },
+                ExerciseGrade {
+                    name: "02-broken".into(),
+                    title: "Broken".into(),
+                    package: "broken".into(),
+                    status: ExerciseStatus::CompileError,
+                    score: 0,
+                    max_score: 30,
+                    message: Some("does not compile (src/lib.rs:1:21):\nerror[E0308]: mismatched types".into()),
+                    tasks: vec![TaskGrade {
+                        name: "broken-task".into(),
+                        score: 0,
+                        max_score: 15,
+                        hint: "read the compiler".into(),
+                        tests: vec![],
+                    }],
+                    perf: vec![PerfGrade {
+                        status: PerfStatus::NotRun,
+                        speedup: None,
+                        cpu_utilization: None,
+                        message: Some("the exercise does not compile".into()),
+                        ..perf("cpu-broken", PerfStatus::NotRun, 0, None)
+                    }],
+                },
+            ],
+        }
+    }
+
+    pub fn rendered(format: super::Format) -> String {
+        let mut out = Vec::new();
+        super::render(&report(), format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+}

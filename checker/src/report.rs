@@ -1,0 +1,202 @@
+//! The report: one serde model that every renderer reads.
+//!
+//! `Report → ExerciseGrade → TaskGrade / PerfGrade`. The JSON rendering is
+//! this model as is; its JSON Schema (`checker/report.schema.json`) is
+//! generated from these types, so the two cannot drift apart.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::course::PerfKind;
+
+/// Version of the JSON report layout.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Everything one `checker verify` found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Always [`REPORT_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Points earned over all graded exercises.
+    pub score: u32,
+    /// Points available on this machine (not-applicable checks excluded).
+    pub max_score: u32,
+    /// Whether the starters (`exercises`) or the reference solutions were graded.
+    pub source: String,
+    /// Facts about the machine the grades were measured on.
+    pub machine: Machine,
+    /// One entry per graded exercise, in course order.
+    pub exercises: Vec<ExerciseGrade>,
+}
+
+/// The machine the grades were measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// Cores this process may use (`available_parallelism`).
+    pub cores: usize,
+    /// Operating system and architecture, e.g. `linux x86_64`.
+    pub os: String,
+    /// `rustc --version` output.
+    pub rustc: String,
+}
+
+/// How an exercise as a whole went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseStatus {
+    /// Every test passed and every applicable perf check was credited.
+    Passed,
+    /// Something was graded below full marks.
+    Failed,
+    /// The crate or its tests did not compile; nothing ran.
+    CompileError,
+    /// At least one test was killed for running too long.
+    Timeout,
+    /// The exercise could not be run at all (see `message`).
+    NotRun,
+}
+
+/// One exercise's grade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseGrade {
+    /// The exercise's folder name.
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// The Cargo package that was graded.
+    pub package: String,
+    /// Overall outcome.
+    pub status: ExerciseStatus,
+    /// Points earned.
+    pub score: u32,
+    /// Points available on this machine.
+    pub max_score: u32,
+    /// Why the exercise did not run or compile, when it did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Correctness tasks.
+    pub tasks: Vec<TaskGrade>,
+    /// Perf checks.
+    pub perf: Vec<PerfGrade>,
+}
+
+/// One task's grade: all of its tests must pass for its points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskGrade {
+    /// The task's name in course.toml.
+    pub name: String,
+    /// Points earned (all or nothing).
+    pub score: u32,
+    /// Points available.
+    pub max_score: u32,
+    /// The task's hint, shown when it is not done.
+    pub hint: String,
+    /// The tests its filter selected.
+    pub tests: Vec<TestResult>,
+}
+
+/// One test's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestResult {
+    /// Binary and test name, e.g. `spawn_join::results_in_order`.
+    pub name: String,
+    /// Outcome.
+    pub status: TestStatus,
+    /// How long it ran.
+    pub duration_ms: u64,
+    /// Failure message (trimmed), when it did not pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A test's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    /// Passed.
+    Passed,
+    /// Failed (assertion, panic, crash).
+    Failed,
+    /// Killed after the grading profile's timeout: possibly a deadlock.
+    Timeout,
+    /// Never ran (the build failed, or the run was cut short).
+    NotRun,
+}
+
+/// One perf check's grade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerfGrade {
+    /// The check's name in course.toml.
+    pub name: String,
+    /// CPU- or I/O-bound.
+    pub kind: PerfKind,
+    /// Median of the per-round speedups over the reference baseline.
+    pub speedup: Option<f64>,
+    /// Speedup required on this machine (absent when not applicable).
+    pub required: Option<f64>,
+    /// The threshold rule, e.g. `0.7 × cores`.
+    pub rule: String,
+    /// Median CPU time ÷ wall time of the student's code.
+    pub cpu_utilization: Option<f64>,
+    /// Median speedup of the calibration job in the same rounds.
+    pub calibration_speedup: Option<f64>,
+    /// Most threads seen in the test process while the student's code ran.
+    pub peak_threads: Option<u32>,
+    /// Outcome.
+    pub status: PerfStatus,
+    /// Points earned.
+    pub score: u32,
+    /// Points available (0 when not applicable).
+    pub max_score: u32,
+    /// Measurements made (1 + re-measures).
+    pub attempts: u32,
+    /// Rounds in the deciding measurement.
+    pub rounds: u32,
+    /// Base seed of the deciding measurement (`COURSE_PERF_SEED` replays it).
+    pub seed: Option<u64>,
+    /// What went wrong or what to try next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A perf check's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PerfStatus {
+    /// The median speedup reached the requirement.
+    Passed,
+    /// The median speedup fell short, while the calibration job showed the
+    /// machine could do better.
+    BelowThreshold,
+    /// A speedup without the CPU use that real parallel work needs.
+    Unexplained,
+    /// Neither the student's code nor the calibration job could show
+    /// parallelism: the machine was busy. Never failed, never credited.
+    Inconclusive,
+    /// The machine cannot show this speedup (a CPU check on one core).
+    NotApplicable,
+    /// The student's answer differed from the reference.
+    WrongAnswer,
+    /// The perf test failed, crashed, timed out or wrote no usable record.
+    Error,
+    /// The check did not run (the exercise did not compile).
+    NotRun,
+}
+
+impl Report {
+    /// Whether every available point was earned.
+    pub fn full_marks(&self) -> bool {
+        self.score == self.max_score
+    }
+}
+
+/// The JSON Schema of [`Report`], as published in `checker/report.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+}

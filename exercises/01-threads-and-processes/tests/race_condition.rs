@@ -1,0 +1,136 @@
+//! Task 6: `race_condition::{MutexCounter, AtomicCounter, hammer}`.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Barrier, Mutex};
+use std::thread::{self, ThreadId};
+
+use common::{LIVENESS, within};
+use threads_and_processes::race_condition::{AtomicCounter, Counter, MutexCounter, hammer};
+
+/// Compiles only for types that may be shared between threads.
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn new_counters_start_at_zero_and_count_on_one_thread() {
+    let (m, a) = within(LIVENESS, "counters", || {
+        let (m, a) = (MutexCounter::new(), AtomicCounter::new());
+        assert_eq!((m.get(), a.get()), (0, 0));
+        for _ in 0..3 {
+            m.increment();
+            a.increment();
+        }
+        (m.get(), a.get())
+    });
+    assert_eq!((m, a), (3, 3));
+}
+
+#[test]
+fn mutex_counter_loses_no_update_under_heavy_contention() {
+    let (returned, counted) = within(LIVENESS, "hammer(MutexCounter)", || {
+        let counter = MutexCounter::new();
+        (hammer(&counter, 8, 100_000), counter.get())
+    });
+    assert_eq!(returned, 800_000);
+    assert_eq!(counted, 800_000);
+}
+
+#[test]
+fn atomic_counter_loses_no_update_under_heavy_contention() {
+    let (returned, counted) = within(LIVENESS, "hammer(AtomicCounter)", || {
+        let counter = AtomicCounter::new();
+        (hammer(&counter, 8, 100_000), counter.get())
+    });
+    assert_eq!(returned, 800_000);
+    assert_eq!(counted, 800_000);
+}
+
+/// Increments a shared counter from spawned threads that own an `Arc` of it,
+/// without `hammer`.
+fn count_with_arc<C: Counter + 'static>(counter: C) -> u64 {
+    let counter = Arc::new(counter);
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let counter = Arc::clone(&counter);
+            thread::spawn(move || {
+                for _ in 0..50_000 {
+                    counter.increment();
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().expect("an increment panicked");
+    }
+    counter.get()
+}
+
+#[test]
+fn counters_shared_by_arc_with_spawned_threads_count_exactly() {
+    // Checked when this file compiles: both counters may cross threads.
+    assert_send_sync::<MutexCounter>();
+    assert_send_sync::<AtomicCounter>();
+    let (m, a) = within(LIVENESS, "counters shared by Arc", || {
+        (
+            count_with_arc(MutexCounter::new()),
+            count_with_arc(AtomicCounter::new()),
+        )
+    });
+    assert_eq!(m, 200_000);
+    assert_eq!(a, 200_000);
+}
+
+/// A test counter: makes the first `threads` distinct threads that increment
+/// it meet at a barrier, so `hammer` passes only if its threads run together.
+struct MeetingCounter {
+    threads: usize,
+    barrier: Barrier,
+    seen: Mutex<HashSet<ThreadId>>,
+    count: AtomicU64,
+}
+
+impl Counter for MeetingCounter {
+    fn increment(&self) {
+        let first_visit = {
+            let mut seen = self.seen.lock().expect("no panics while holding it");
+            seen.insert(thread::current().id()) && seen.len() <= self.threads
+        };
+        if first_visit {
+            self.barrier.wait();
+        }
+        self.count.fetch_add(1, Relaxed);
+    }
+
+    fn get(&self) -> u64 {
+        self.count.load(Relaxed)
+    }
+}
+
+#[test]
+fn hammer_runs_its_threads_at_the_same_time() {
+    let (total, threads) = within(LIVENESS, "hammer with a Barrier", || {
+        let counter = MeetingCounter {
+            threads: 4,
+            barrier: Barrier::new(4),
+            seen: Mutex::new(HashSet::new()),
+            count: AtomicU64::new(0),
+        };
+        let total = hammer(&counter, 4, 1_000);
+        let threads = counter.seen.into_inner().expect("no panics").len();
+        (total, threads)
+    });
+    assert_eq!(total, 4_000);
+    assert_eq!(threads, 4, "hammer(counter, 4, _) must use four threads");
+}
+
+#[test]
+fn hammer_with_no_threads_or_no_work_adds_nothing() {
+    let (no_threads, no_work) = within(LIVENESS, "hammer", || {
+        let counter = AtomicCounter::new();
+        (hammer(&counter, 0, 1_000), hammer(&counter, 4, 0))
+    });
+    assert_eq!(no_threads, 0);
+    assert_eq!(no_work, 0);
+}

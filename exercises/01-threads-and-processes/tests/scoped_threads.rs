@@ -1,0 +1,110 @@
+//! Task 2: `scoped_threads` (split_evenly, map_chunks, parallel_sum, byte_histogram).
+
+mod common;
+
+use std::sync::Barrier;
+
+use common::{LIVENESS, within};
+use threads_and_processes::scoped_threads::{
+    byte_histogram, map_chunks, parallel_sum, split_evenly,
+};
+
+fn lengths<T>(chunks: &[&[T]]) -> Vec<usize> {
+    chunks.iter().map(|c| c.len()).collect()
+}
+
+#[test]
+fn split_evenly_gives_near_equal_chunks_in_order() {
+    let data: Vec<u32> = (0..10).collect();
+    let chunks = split_evenly(&data, 3);
+    assert_eq!(lengths(&chunks), vec![4, 3, 3]);
+    assert_eq!(chunks.concat(), data);
+
+    let chunks = split_evenly(&data, 5);
+    assert_eq!(lengths(&chunks), vec![2, 2, 2, 2, 2]);
+    assert_eq!(chunks.concat(), data);
+}
+
+#[test]
+fn split_evenly_handles_edge_cases() {
+    let data = [1, 2, 3];
+    assert_eq!(lengths(&split_evenly(&data, 8)), vec![1, 1, 1], "more parts than items");
+    assert_eq!(lengths(&split_evenly(&data, 0)), vec![3], "zero parts means one");
+    assert!(split_evenly::<u8>(&[], 4).is_empty(), "no items, no chunks");
+}
+
+#[test]
+fn map_chunks_returns_results_in_chunk_order() {
+    let data: Vec<u64> = (1..=1001).collect();
+    let firsts = within(LIVENESS, "map_chunks", move || map_chunks(&data, 7, |c| c[0]));
+    // 1001 = 7 × 143: chunks start at 1, 144, 287, …
+    assert_eq!(firsts, vec![1, 144, 287, 430, 573, 716, 859]);
+}
+
+#[test]
+fn map_chunks_runs_the_chunks_at_the_same_time() {
+    within(LIVENESS, "map_chunks with a Barrier", || {
+        let data = [1u8, 2, 3, 4];
+        // Both chunk threads must be alive at once to pass the barrier.
+        let barrier = Barrier::new(2);
+        let sums = map_chunks(&data, 2, |chunk| {
+            barrier.wait();
+            chunk.iter().map(|&b| u32::from(b)).sum::<u32>()
+        });
+        assert_eq!(sums, vec![3, 7]);
+    });
+}
+
+#[test]
+fn map_chunks_on_empty_input_returns_nothing() {
+    let out = within(LIVENESS, "map_chunks", || {
+        map_chunks::<u8, usize, _>(&[], 4, |c| c.len())
+    });
+    assert!(out.is_empty());
+}
+
+#[test]
+fn parallel_sum_is_exact_for_uneven_chunks() {
+    let data: Vec<u64> = (1..=100_003).collect();
+    let expected: u64 = data.iter().sum();
+    let sums = within(LIVENESS, "parallel_sum", move || {
+        [1, 2, 3, 7, 16]
+            .map(|threads| parallel_sum(&data, threads))
+            .to_vec()
+    });
+    for sum in sums {
+        assert_eq!(sum, expected);
+    }
+}
+
+#[test]
+fn parallel_sum_handles_empty_input_and_more_threads_than_items() {
+    let (empty, tiny) = within(LIVENESS, "parallel_sum", || {
+        (parallel_sum(&[], 4), parallel_sum(&[5, 6, 7], 64))
+    });
+    assert_eq!(empty, 0);
+    assert_eq!(tiny, 18);
+}
+
+#[test]
+fn byte_histogram_matches_a_sequential_count() {
+    let data: Vec<u8> = (0..200_001u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut expected = [0u64; 256];
+    for &b in &data {
+        expected[usize::from(b)] += 1;
+    }
+    let tables = within(LIVENESS, "byte_histogram", move || {
+        [1, 2, 3, 5].map(|threads| byte_histogram(&data, threads)).to_vec()
+    });
+    for table in tables {
+        assert_eq!(table, expected);
+    }
+}
+
+#[test]
+fn byte_histogram_of_nothing_is_all_zeros() {
+    let table = within(LIVENESS, "byte_histogram", || byte_histogram(&[], 3));
+    assert_eq!(table, [0u64; 256]);
+}
