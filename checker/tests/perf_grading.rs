@@ -1,0 +1,179 @@
+//! Perf grading end to end on a fixture course that uses the real `fixtures`
+//! harness: a one-thread "parallel" version must never be credited, a real
+//! two-thread version must never be failed.
+//!
+//! The tests are named `perf_*`, so nextest runs each alone with every core
+//! (see `.config/nextest.toml`): their timings are not shared with other tests.
+
+mod support;
+
+use support::{FixtureCourse, assert_valid_report, exercise, manifest_with_fixtures};
+
+const COURSE: &str = r#"
+format_version = 1
+
+[[exercise]]
+name = "01-primes"
+package = "primes"
+title = "Primes"
+notebook = 244
+
+[[exercise.task]]
+name = "counts"
+filter = "binary(counts)"
+points = 1
+hint = "-"
+
+[[exercise.perf]]
+name = "one-thread"
+test = "perf_one_thread"
+kind = "cpu"
+points = 10
+efficiency = 0.7
+hint = "use every core"
+
+[[exercise.perf]]
+name = "two-threads"
+test = "perf_two_threads"
+kind = "cpu"
+points = 10
+efficiency = 0.7
+hint = "use every core"
+"#;
+
+/// The "student code": a one-thread impostor and a real strided split.
+const LIB: &str = r#"
+use std::ops::Range;
+use fixtures::baselines::is_prime;
+
+pub fn one_thread(range: Range<u64>) -> u64 {
+    range.filter(|&n| is_prime(n)).count() as u64
+}
+
+/// Blocks of 1024 numbers dealt round-robin: every thread gets a fair mix of
+/// small and large numbers (a stride of 2 would give one thread all evens).
+pub fn strided(range: Range<u64>, threads: usize) -> u64 {
+    const BLOCK: u64 = 1024;
+    let blocks = (range.end - range.start).div_ceil(BLOCK);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let range = range.clone();
+                s.spawn(move || {
+                    let mut count = 0;
+                    for block in (t..blocks).step_by(threads) {
+                        let start = range.start + block * BLOCK;
+                        let end = (start + BLOCK).min(range.end);
+                        count += (start..end).filter(|&n| is_prime(n)).count() as u64;
+                    }
+                    count
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+"#;
+
+const TESTS: &str = r#"
+use fixtures::calibration::Calibration;
+use fixtures::perf::{available_parallelism, measure, Config};
+
+const WINDOW: u64 = 400_000;
+
+fn config(name: &str) -> Config {
+    Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() })
+}
+
+#[test]
+fn perf_one_thread() {
+    measure(
+        &config("one-thread"),
+        |seed| fixtures::inputs::prime_window(seed, WINDOW),
+        |r| fixtures::baselines::count_primes(r.clone()),
+        |r| primes::one_thread(r.clone()),
+    );
+}
+
+#[test]
+fn perf_two_threads() {
+    measure(
+        &config("two-threads"),
+        |seed| fixtures::inputs::prime_window(seed, WINDOW),
+        |r| fixtures::baselines::count_primes(r.clone()),
+        |r| primes::strided(r.clone(), available_parallelism()),
+    );
+}
+"#;
+
+fn course() -> FixtureCourse {
+    let course = FixtureCourse::new(
+        COURSE,
+        &[
+            ("exercises/01-primes/Cargo.toml", &manifest_with_fixtures("primes")),
+            ("exercises/01-primes/src/lib.rs", LIB),
+            ("exercises/01-primes/tests/perf.rs", TESTS),
+            (
+                "exercises/01-primes/tests/counts.rs",
+                "#[test]\nfn counts() { assert_eq!(primes::strided(0..100, 3), 25); }\n",
+            ),
+        ],
+    );
+    // Perf records must time optimised code, as in the real course.
+    course.write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\"]\n\n[profile.dev]\nopt-level = 2\n",
+    );
+    course
+}
+
+#[test]
+fn perf_one_thread_is_never_credited_and_two_threads_never_failed() {
+    let (run, report) = course().verify_json(&[]);
+    assert_valid_report(&report);
+    let primes = exercise(&report, "01-primes");
+    assert_eq!(primes["tasks"][0]["score"], 1, "stderr:\n{}", run.stderr);
+    let one = &primes["perf"][0];
+    let two = &primes["perf"][1];
+    let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
+    if cores < 2 {
+        assert_eq!(one["status"], "not_applicable");
+        assert_eq!(two["status"], "not_applicable");
+        return;
+    }
+    assert_eq!(one["score"], 0, "{one:#}");
+    assert!(
+        one["status"] == "below_threshold" || one["status"] == "inconclusive",
+        "{one:#}"
+    );
+    assert!(one["attempts"].as_u64() >= Some(1), "{one:#}");
+    assert!(
+        two["status"] == "passed" || two["status"] == "inconclusive",
+        "a correct two-thread version is credited or, on a busy machine, inconclusive: {two:#}"
+    );
+    let speedup = two["speedup"].as_f64().unwrap_or_default();
+    eprintln!(
+        "one thread: {} {:.2}×; two threads: {} {speedup:.2}× (CPU use {:.2}, calibration {:.2}×)",
+        one["status"],
+        one["speedup"].as_f64().unwrap_or_default(),
+        two["status"],
+        two["cpu_utilization"].as_f64().unwrap_or_default(),
+        two["calibration_speedup"].as_f64().unwrap_or_default(),
+    );
+}
+
+#[test]
+fn perf_a_wrong_answer_is_reported_as_such() {
+    let course = course();
+    course.write(
+        "exercises/01-primes/src/lib.rs",
+        &LIB.replace("range.filter(|&n| is_prime(n)).count() as u64", "range.filter(|&n| is_prime(n)).count() as u64 + 1"),
+    );
+    let (_, report) = course.verify_json(&[]);
+    let one = &exercise(&report, "01-primes")["perf"][0];
+    let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
+    if cores >= 2 {
+        assert_eq!(one["status"], "wrong_answer", "{one:#}");
+        assert_eq!(one["attempts"], 1, "a wrong answer is not re-measured");
+    }
+}

@@ -1,0 +1,142 @@
+//! Tiny fixture courses in temp dirs, graded by the real checker binary.
+
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A course written into a temp dir: a workspace of exercise crates, a
+/// `course.toml` and a nextest config with short timeouts.
+pub struct FixtureCourse {
+    dir: tempfile::TempDir,
+}
+
+/// Nextest config of fixture courses: the grading profile of the real course,
+/// with a 1 s × 3 timeout so a deadlock costs seconds, not half a minute.
+pub const NEXTEST_TOML: &str = r#"
+[test-groups]
+perf = { max-threads = 1 }
+
+[[profile.default.overrides]]
+filter = "test(/(^|::)perf_/)"
+test-group = "perf"
+threads-required = "num-cpus"
+slow-timeout = { period = "60s", terminate-after = 3 }
+
+[profile.grading]
+fail-fast = false
+slow-timeout = { period = "1s", terminate-after = 3, grace-period = "1s" }
+
+[profile.grading.junit]
+path = "junit.xml"
+"#;
+
+impl FixtureCourse {
+    /// A course with `course_toml` and the given `(path, contents)` files.
+    pub fn new(course_toml: &str, files: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let course = Self { dir };
+        course.write(
+            "Cargo.toml",
+            "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\"]\n",
+        );
+        course.write(".config/nextest.toml", NEXTEST_TOML);
+        course.write("course.toml", course_toml);
+        for (path, contents) in files {
+            course.write(path, contents);
+        }
+        course
+    }
+
+    /// Writes one file, creating its folders.
+    pub fn write(&self, path: &str, contents: &str) {
+        let path = self.dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    /// The course root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs the checker in the course root with `args`.
+    pub fn checker(&self, args: &[&str]) -> Run {
+        let started = Instant::now();
+        let output = Command::new(env!("CARGO_BIN_EXE_checker"))
+            .args(args)
+            .current_dir(self.root())
+            // Share one target dir between fixture courses: their crates are
+            // tiny, but the `fixtures` dependency is not.
+            .env("CARGO_TARGET_DIR", shared_target_dir())
+            .output()
+            .expect("run the checker");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Runs `checker verify --format json` and parses the report.
+    pub fn verify_json(&self, extra: &[&str]) -> (Run, serde_json::Value) {
+        let mut args = vec!["verify", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = self.checker(&args);
+        let report = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{}\nstderr:\n{}", run.stdout, run.stderr));
+        (run, report)
+    }
+}
+
+/// What one checker run did.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// A target dir shared by every fixture course of this test run.
+pub fn shared_target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixture-courses")
+}
+
+/// A `[package]` manifest for an exercise crate with no dependencies.
+pub fn manifest(package: &str) -> String {
+    format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n")
+}
+
+/// A `[package]` manifest for an exercise crate using the real `fixtures` crate.
+pub fn manifest_with_fixtures(package: &str) -> String {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    format!(
+        "{}\n[dependencies]\nfixtures = {{ path = {:?} }}\n",
+        manifest(package),
+        fixtures.display().to_string()
+    )
+}
+
+/// The exercise called `name` in a JSON report.
+pub fn exercise<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["exercises"]
+        .as_array()
+        .and_then(|all| all.iter().find(|e| e["name"] == name))
+        .unwrap_or_else(|| panic!("no exercise {name} in {report:#}"))
+}
+
+/// Asserts that `report` validates against the published JSON Schema.
+pub fn assert_valid_report(report: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../../report.schema.json"))
+        .expect("report.schema.json is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "report does not match report.schema.json: {errors:#?}\n{report:#}");
+}
