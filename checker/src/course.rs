@@ -82,7 +82,9 @@ pub struct PerfCheck {
 }
 
 /// What bounds a perf check's ideal speedup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PerfKind {
     /// CPU-bound: the cores this process may use.
@@ -128,7 +130,11 @@ impl PerfCheck {
                 Some(units) => format!("{} × min(cores, {units})", self.efficiency),
                 None => format!("{} × cores", self.efficiency),
             },
-            PerfKind::Io => format!("{} × {} workers", self.efficiency, self.workers.unwrap_or(1)),
+            PerfKind::Io => format!(
+                "{} × {} workers",
+                self.efficiency,
+                self.workers.unwrap_or(1)
+            ),
         }
     }
 }
@@ -144,7 +150,8 @@ impl Exercise {
 
     /// Most points this exercise can give, before any check is not applicable.
     pub fn max_points(&self) -> u32 {
-        self.tasks.iter().map(|t| t.points).sum::<u32>() + self.perf.iter().map(|p| p.points).sum::<u32>()
+        self.tasks.iter().map(|t| t.points).sum::<u32>()
+            + self.perf.iter().map(|p| p.points).sum::<u32>()
     }
 }
 
@@ -171,7 +178,9 @@ impl Source {
 #[derive(Debug, thiserror::Error)]
 pub enum CourseError {
     /// No `course.toml` here or in any parent directory.
-    #[error("no {COURSE_FILE} found in {start} or any parent directory; run the checker inside the course repository")]
+    #[error(
+        "no {COURSE_FILE} found in {start} or any parent directory; run the checker inside the course repository"
+    )]
     NotFound {
         /// Where the search started.
         start: PathBuf,
@@ -259,7 +268,10 @@ impl Course {
             ));
         }
         if raw.exercises.is_empty() {
-            return Err(invalid("exercise".into(), "the course has no exercises".into()));
+            return Err(invalid(
+                "exercise".into(),
+                "the course has no exercises".into(),
+            ));
         }
         let mut exercise_names = HashSet::new();
         // Task and perf names share one namespace: `checker hint NAME` looks them up.
@@ -282,24 +294,39 @@ impl Course {
                 ));
             }
             if exercise.tasks.is_empty() {
-                return Err(invalid(format!("{key}.task"), "an exercise needs at least one task".into()));
+                return Err(invalid(
+                    format!("{key}.task"),
+                    "an exercise needs at least one task".into(),
+                ));
             }
             for (j, task) in exercise.tasks.iter().enumerate() {
                 let key = format!("{key}.task[{j}]");
                 if !item_names.insert(task.name.as_str()) {
-                    return Err(invalid(format!("{key}.name"), format!("duplicate task name `{}`", task.name)));
+                    return Err(invalid(
+                        format!("{key}.name"),
+                        format!("duplicate task name `{}`", task.name),
+                    ));
                 }
                 if task.filter.trim().is_empty() {
-                    return Err(invalid(format!("{key}.filter"), "the filter is empty".into()));
+                    return Err(invalid(
+                        format!("{key}.filter"),
+                        "the filter is empty".into(),
+                    ));
                 }
                 if task.points == 0 {
-                    return Err(invalid(format!("{key}.points"), "a task must be worth at least 1 point".into()));
+                    return Err(invalid(
+                        format!("{key}.points"),
+                        "a task must be worth at least 1 point".into(),
+                    ));
                 }
             }
             for (j, check) in exercise.perf.iter().enumerate() {
                 let key = format!("{key}.perf[{j}]");
                 if !item_names.insert(check.name.as_str()) {
-                    return Err(invalid(format!("{key}.name"), format!("duplicate name `{}`", check.name)));
+                    return Err(invalid(
+                        format!("{key}.name"),
+                        format!("duplicate name `{}`", check.name),
+                    ));
                 }
                 if !check.test.starts_with("perf_") {
                     return Err(invalid(
@@ -315,7 +342,10 @@ impl Course {
                 }
                 match (check.kind, check.workers, check.work_units) {
                     (PerfKind::Io, None, _) => {
-                        return Err(invalid(format!("{key}.workers"), "an io check needs `workers`".into()));
+                        return Err(invalid(
+                            format!("{key}.workers"),
+                            "an io check needs `workers`".into(),
+                        ));
                     }
                     (PerfKind::Io, _, Some(_)) => {
                         return Err(invalid(
@@ -324,10 +354,16 @@ impl Course {
                         ));
                     }
                     (PerfKind::Cpu, Some(_), _) => {
-                        return Err(invalid(format!("{key}.workers"), "only io checks take `workers`".into()));
+                        return Err(invalid(
+                            format!("{key}.workers"),
+                            "only io checks take `workers`".into(),
+                        ));
                     }
                     (_, Some(0), _) | (_, _, Some(0)) => {
-                        return Err(invalid(key, "`workers` and `work_units` must be at least 1".into()));
+                        return Err(invalid(
+                            key,
+                            "`workers` and `work_units` must be at least 1".into(),
+                        ));
                     }
                     _ => {}
                 }
@@ -343,7 +379,11 @@ impl Course {
     /// `names` is empty. An unknown name is an error listing the known ones.
     pub fn select(&self, names: &[String]) -> Result<Vec<&Exercise>, UnknownExercise> {
         for name in names {
-            if !self.exercises.iter().any(|e| &e.name == name || &e.package == name) {
+            if !self
+                .exercises
+                .iter()
+                .any(|e| &e.name == name || &e.package == name)
+            {
                 return Err(UnknownExercise {
                     name: name.clone(),
                     known: self.exercises.iter().map(|e| e.name.clone()).collect(),
@@ -420,7 +460,10 @@ hint = "h"
     #[test]
     fn syntax_errors_name_the_file_and_line() {
         let err = error_of("format_version = \n");
-        assert!(err.starts_with("failed to parse") && err.contains("course.toml"), "{err}");
+        assert!(
+            err.starts_with("failed to parse") && err.contains("course.toml"),
+            "{err}"
+        );
         assert!(err.contains("line 1"), "{err}");
     }
 
@@ -436,13 +479,19 @@ hint = "h"
             "{GOOD}\n[[exercise.task]]\nname = \"t1\"\nfilter = \"all()\"\npoints = 1\nhint = \"\"\n"
         );
         let err = error_of(&text);
-        assert!(err.contains("exercise[0].task[1].name") && err.contains("duplicate"), "{err}");
+        assert!(
+            err.contains("exercise[0].task[1].name") && err.contains("duplicate"),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_exercise_without_its_folder_is_rejected() {
         let err = error_of(&GOOD.replace("01-a", "09-missing"));
-        assert!(err.contains("exercise[0].name") && err.contains("exercises/09-missing"), "{err}");
+        assert!(
+            err.contains("exercise[0].name") && err.contains("exercises/09-missing"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -460,9 +509,17 @@ hint = "h"
         let check = &course.exercises[0].perf[0];
         assert_eq!(check.requirement(1), Requirement::NotApplicable);
         assert_eq!(check.requirement(2), Requirement::Speedup(1.4));
-        let capped = PerfCheck { work_units: Some(3), ..check.clone() };
+        let capped = PerfCheck {
+            work_units: Some(3),
+            ..check.clone()
+        };
         assert_eq!(capped.requirement(16), Requirement::Speedup(0.7 * 3.0));
-        let io = PerfCheck { kind: PerfKind::Io, workers: Some(10), efficiency: 0.5, ..check.clone() };
+        let io = PerfCheck {
+            kind: PerfKind::Io,
+            workers: Some(10),
+            efficiency: 0.5,
+            ..check.clone()
+        };
         assert_eq!(io.requirement(1), Requirement::Speedup(5.0));
     }
 

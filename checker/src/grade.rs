@@ -15,8 +15,8 @@ use crate::course::{Course, Exercise, PerfCheck, Source};
 use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId};
 use crate::perf::{self, Measurement};
 use crate::report::{
-    ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report, TaskGrade,
-    TestResult, TestStatus,
+    ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report,
+    TaskGrade, TestResult, TestStatus,
 };
 
 /// Grades exercises of one course.
@@ -75,9 +75,16 @@ impl<'a> Grader<'a> {
 
     fn grade_exercise(&mut self, exercise: &Exercise) -> ExerciseGrade {
         let package = exercise.package_for(self.source);
-        self.say(format_args!("  building and listing the tests of {package}…"));
+        self.say(format_args!(
+            "  building and listing the tests of {package}…"
+        ));
         match self.nextest.list_all(&package) {
-            Err(error) => self.unrunnable(exercise, &package, ExerciseStatus::NotRun, error.to_string()),
+            Err(error) => self.unrunnable(
+                exercise,
+                &package,
+                ExerciseStatus::NotRun,
+                error.to_string(),
+            ),
             Ok(Listing::CompileError(error)) => {
                 let message = match &error.location {
                     Some(location) => format!("does not compile ({location}):\n{}", error.rendered),
@@ -87,7 +94,9 @@ impl<'a> Grader<'a> {
             }
             Ok(Listing::Built(_)) => match self.grade_built(exercise, &package) {
                 Ok(grade) => grade,
-                Err(message) => self.unrunnable(exercise, &package, ExerciseStatus::NotRun, message),
+                Err(message) => {
+                    self.unrunnable(exercise, &package, ExerciseStatus::NotRun, message)
+                }
             },
         }
     }
@@ -127,7 +136,8 @@ impl<'a> Grader<'a> {
             .iter()
             .zip(selections)
             .map(|(task, tests)| {
-                let tests: Vec<TestResult> = tests.iter().map(|id| result_of(&results, id)).collect();
+                let tests: Vec<TestResult> =
+                    tests.iter().map(|id| result_of(&results, id)).collect();
                 let done = tests.iter().all(|t| t.status == TestStatus::Passed);
                 TaskGrade {
                     name: task.name.clone(),
@@ -145,7 +155,11 @@ impl<'a> Grader<'a> {
             .iter()
             .enumerate()
             .map(|(j, check)| {
-                self.say(format_args!("  perf check {}/{count}: {}…", j + 1, check.name));
+                self.say(format_args!(
+                    "  perf check {}/{count}: {}…",
+                    j + 1,
+                    check.name
+                ));
                 let grade = self.grade_perf(package, check);
                 self.say(format_args!("    {}", perf_line(&grade)));
                 grade
@@ -157,16 +171,29 @@ impl<'a> Grader<'a> {
     fn grade_perf(&mut self, package: &str, check: &PerfCheck) -> PerfGrade {
         let cores = self.cores;
         let nextest = self.nextest.clone();
-        let record_root = self.course.root.join("target/checker/perf").join(package).join(&check.name);
+        let record_root = self
+            .course
+            .root
+            .join("target/checker/perf")
+            .join(package)
+            .join(&check.name);
         let mut remeasures = Vec::new();
         let grade = perf::grade(check, cores, |attempt| {
             if attempt > 1 {
                 remeasures.push(attempt);
             }
-            measure_once(&nextest, package, check, &record_root.join(format!("attempt-{attempt}")))
+            measure_once(
+                &nextest,
+                package,
+                check,
+                &record_root.join(format!("attempt-{attempt}")),
+            )
         });
         for attempt in remeasures {
-            self.say(format_args!("    re-measured {} (attempt {attempt})", check.name));
+            self.say(format_args!(
+                "    re-measured {} (attempt {attempt})",
+                check.name
+            ));
         }
         grade
     }
@@ -178,7 +205,10 @@ impl<'a> Grader<'a> {
         status: ExerciseStatus,
         message: String,
     ) -> ExerciseGrade {
-        self.say(format_args!("  {}", message.lines().next().unwrap_or_default()));
+        self.say(format_args!(
+            "  {}",
+            message.lines().next().unwrap_or_default()
+        ));
         let tasks = exercise
             .tasks
             .iter()
@@ -220,7 +250,10 @@ fn measure_once(nextest: &Nextest, package: &str, check: &PerfCheck, dir: &Path)
         Ok(results) => results,
         Err(e) => return Measurement::Failed(e.to_string()),
     };
-    let Some(result) = results.values().find(|r| r.name.ends_with(&format!("::{}", check.test))) else {
+    let Some(result) = results
+        .values()
+        .find(|r| r.name.ends_with(&format!("::{}", check.test)))
+    else {
         return Measurement::Failed(format!(
             "no test named `{}` ran in package {package}; check course.toml's `test` key",
             check.test
@@ -290,9 +323,10 @@ fn assemble(
     tasks: Vec<TaskGrade>,
     perf: Vec<PerfGrade>,
 ) -> ExerciseGrade {
-    let score = tasks.iter().map(|t| t.score).sum::<u32>() + perf.iter().map(|p| p.score).sum::<u32>();
-    let max_score =
-        tasks.iter().map(|t| t.max_score).sum::<u32>() + perf.iter().map(|p| p.max_score).sum::<u32>();
+    let score =
+        tasks.iter().map(|t| t.score).sum::<u32>() + perf.iter().map(|p| p.score).sum::<u32>();
+    let max_score = tasks.iter().map(|t| t.max_score).sum::<u32>()
+        + perf.iter().map(|p| p.max_score).sum::<u32>();
     let timed_out = tasks
         .iter()
         .flat_map(|t| &t.tests)
@@ -330,7 +364,9 @@ fn perf_line(grade: &PerfGrade) -> String {
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
     match (grade.speedup, grade.required) {
-        (Some(speedup), Some(required)) => format!("{status}: {speedup:.2}× (needs {required:.2}×)"),
+        (Some(speedup), Some(required)) => {
+            format!("{status}: {speedup:.2}× (needs {required:.2}×)")
+        }
         _ => status,
     }
 }

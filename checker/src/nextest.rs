@@ -70,7 +70,11 @@ impl TestId {
         let binary = binary_id
             .strip_prefix(package)
             .and_then(|rest| rest.strip_prefix("::"))
-            .unwrap_or(if binary_id == package { "lib" } else { binary_id });
+            .unwrap_or(if binary_id == package {
+                "lib"
+            } else {
+                binary_id
+            });
         Self {
             binary: binary.to_owned(),
             name: name.to_owned(),
@@ -183,10 +187,11 @@ impl Nextest {
                 message: error_lines(&out.stderr),
             });
         }
-        let listing: Value = serde_json::from_str(out.stdout.trim()).map_err(|e| NextestError::Output {
-            what: "list",
-            message: e.to_string(),
-        })?;
+        let listing: Value =
+            serde_json::from_str(out.stdout.trim()).map_err(|e| NextestError::Output {
+                what: "list",
+                message: e.to_string(),
+            })?;
         tests_in(&listing, package, true)
     }
 
@@ -202,7 +207,13 @@ impl Nextest {
         // A stale report from an earlier run must never be read as this one's.
         let _ = std::fs::remove_file(&junit);
         let mut cmd = self.command("run", package);
-        cmd.args(["--filterset", filter, "--no-tests", "pass", "--no-fail-fast"]);
+        cmd.args([
+            "--filterset",
+            filter,
+            "--no-tests",
+            "pass",
+            "--no-fail-fast",
+        ]);
         for (key, value) in env {
             cmd.env(key, value);
         }
@@ -219,7 +230,10 @@ impl Nextest {
     }
 
     fn junit_path(&self) -> PathBuf {
-        self.root.join("target/nextest").join(PROFILE).join("junit.xml")
+        self.root
+            .join("target/nextest")
+            .join(PROFILE)
+            .join("junit.xml")
     }
 }
 
@@ -228,7 +242,11 @@ pub fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
-fn tests_in(listing: &Value, package: &str, only_matching: bool) -> Result<Vec<TestId>, NextestError> {
+fn tests_in(
+    listing: &Value,
+    package: &str,
+    only_matching: bool,
+) -> Result<Vec<TestId>, NextestError> {
     let suites = listing
         .get("rust-suites")
         .and_then(Value::as_object)
@@ -238,12 +256,18 @@ fn tests_in(listing: &Value, package: &str, only_matching: bool) -> Result<Vec<T
         })?;
     let mut tests = Vec::new();
     for suite in suites.values() {
-        let binary_id = suite.get("binary-id").and_then(Value::as_str).unwrap_or_default();
+        let binary_id = suite
+            .get("binary-id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let Some(cases) = suite.get("testcases").and_then(Value::as_object) else {
             continue;
         };
         for (name, case) in cases {
-            let ignored = case.get("ignored").and_then(Value::as_bool).unwrap_or(false);
+            let ignored = case
+                .get("ignored")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let matches = case
                 .pointer("/filter-match/status")
                 .and_then(Value::as_str)
@@ -265,7 +289,10 @@ fn compile_error_of(message: &Value) -> Option<CompileError> {
     if diagnostic.get("level").and_then(Value::as_str) != Some("error") {
         return None;
     }
-    let rendered = diagnostic.get("rendered").and_then(Value::as_str).unwrap_or_default();
+    let rendered = diagnostic
+        .get("rendered")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let location = diagnostic
         .get("spans")
         .and_then(Value::as_array)
@@ -279,7 +306,9 @@ fn compile_error_of(message: &Value) -> Option<CompileError> {
                 "{}:{}:{}",
                 span.get("file_name").and_then(Value::as_str).unwrap_or("?"),
                 span.get("line_start").and_then(Value::as_u64).unwrap_or(0),
-                span.get("column_start").and_then(Value::as_u64).unwrap_or(0),
+                span.get("column_start")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0),
             )
         });
     Some(CompileError {
@@ -305,23 +334,30 @@ fn error_lines(stderr: &str) -> String {
 
 /// Reads nextest's JUnit report into per-test results.
 pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResult>, NextestError> {
-    let report = quick_junit::Report::deserialize_from_str(xml).map_err(|e| NextestError::Output {
-        what: "run",
-        message: format!("malformed JUnit report: {e}"),
-    })?;
+    let report =
+        quick_junit::Report::deserialize_from_str(xml).map_err(|e| NextestError::Output {
+            what: "run",
+            message: format!("malformed JUnit report: {e}"),
+        })?;
     let mut results = BTreeMap::new();
     for suite in &report.test_suites {
         for case in &suite.test_cases {
-            let binary_id = case.classname.as_ref().map_or(suite.name.as_str(), |c| c.as_str());
+            let binary_id = case
+                .classname
+                .as_ref()
+                .map_or(suite.name.as_str(), |c| c.as_str());
             let id = TestId::from_nextest(package, binary_id, case.name.as_str());
-            let duration_ms = case
-                .time
-                .map_or(0, |t: Duration| u64::try_from(t.as_millis()).unwrap_or(u64::MAX));
+            let duration_ms = case.time.map_or(0, |t: Duration| {
+                u64::try_from(t.as_millis()).unwrap_or(u64::MAX)
+            });
             let (status, message) = match &case.status {
                 quick_junit::TestCaseStatus::Success { .. } => (TestStatus::Passed, None),
                 quick_junit::TestCaseStatus::Skipped { .. } => (TestStatus::NotRun, None),
                 quick_junit::TestCaseStatus::NonSuccess {
-                    ty, description, message, ..
+                    ty,
+                    description,
+                    message,
+                    ..
                 } => {
                     let ty = ty.as_ref().map(|t| t.as_str()).unwrap_or_default();
                     if ty.contains("timeout") {
@@ -409,12 +445,20 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace</f
         assert_eq!(failed.status, TestStatus::Failed);
         assert_eq!(failed.duration_ms, 68);
         let message = failed.message.as_deref().unwrap();
-        assert!(message.starts_with("assertion `left == right` failed: custom msg"), "{message}");
+        assert!(
+            message.starts_with("assertion `left == right` failed: custom msg"),
+            "{message}"
+        );
         assert!(message.ends_with("(at good/tests/t.rs:1:76)"), "{message}");
         assert!(!message.contains("RUST_BACKTRACE"), "{message}");
         let hung = by_name["t::hangs"];
         assert_eq!(hung.status, TestStatus::Timeout);
-        assert!(hung.message.as_deref().unwrap().contains("possible deadlock"));
+        assert!(
+            hung.message
+                .as_deref()
+                .unwrap()
+                .contains("possible deadlock")
+        );
     }
 
     #[test]
@@ -425,9 +469,13 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace</f
     #[test]
     fn solution_and_starter_tests_get_the_same_names() {
         let starter = TestId::from_nextest("topic", "topic::spawn_join", "order");
-        let solution = TestId::from_nextest("topic-solution", "topic-solution::spawn_join", "order");
+        let solution =
+            TestId::from_nextest("topic-solution", "topic-solution::spawn_join", "order");
         assert_eq!(starter, solution);
-        assert_eq!(TestId::from_nextest("topic", "topic", "unit").to_string(), "lib::unit");
+        assert_eq!(
+            TestId::from_nextest("topic", "topic", "unit").to_string(),
+            "lib::unit"
+        );
     }
 
     #[test]

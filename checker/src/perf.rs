@@ -8,7 +8,8 @@
 //!   [`UTILIZATION_FLOOR`] × speedup (a cache, a skipped computation) is
 //!   flagged `unexplained` and not credited;
 //! - a shortfall while the calibration job also fell short is `inconclusive`
-//!   (the machine was busy), never failed and never credited;
+//!   (the machine was busy): never failed and never credited, so the check
+//!   leaves both the score and the maximum, as a not-applicable one does;
 //! - a shortfall or an inconclusive measurement is re-measured, at most
 //!   [`MAX_ATTEMPTS`] measurements in all.
 
@@ -34,7 +35,11 @@ pub enum Measurement {
 
 /// Grades `check` on a machine with `cores` cores, calling `measure(attempt)`
 /// (attempt counts from 1) as often as the rules allow.
-pub fn grade(check: &PerfCheck, cores: usize, mut measure: impl FnMut(u32) -> Measurement) -> PerfGrade {
+pub fn grade(
+    check: &PerfCheck,
+    cores: usize,
+    mut measure: impl FnMut(u32) -> Measurement,
+) -> PerfGrade {
     let required = match check.requirement(cores) {
         Requirement::NotApplicable => return not_applicable(check, cores),
         Requirement::Speedup(required) => required,
@@ -44,11 +49,16 @@ pub fn grade(check: &PerfCheck, cores: usize, mut measure: impl FnMut(u32) -> Me
     for attempt in 1..=MAX_ATTEMPTS {
         made = attempt;
         let grade = judge(check, required, attempt, measure(attempt));
-        let settled = !matches!(grade.status, PerfStatus::BelowThreshold | PerfStatus::Inconclusive);
+        let settled = !matches!(
+            grade.status,
+            PerfStatus::BelowThreshold | PerfStatus::Inconclusive
+        );
         // A real shortfall outranks a busy-machine shrug when nothing passes.
         let keep = match (&decided, grade.status) {
             (None, _) => true,
-            (Some(prev), PerfStatus::BelowThreshold) => prev.status != PerfStatus::BelowThreshold || settled,
+            (Some(prev), PerfStatus::BelowThreshold) => {
+                prev.status != PerfStatus::BelowThreshold || settled
+            }
             (Some(prev), _) => prev.status == PerfStatus::Inconclusive,
         };
         if keep {
@@ -100,7 +110,8 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, measurement: Measuremen
     let (status, message) = if !record.answers_match() {
         (
             PerfStatus::WrongAnswer,
-            "the answer differed from the reference baseline's; fix the correctness tests first".to_owned(),
+            "the answer differed from the reference baseline's; fix the correctness tests first"
+                .to_owned(),
         )
     } else if speedup >= required {
         if check.kind == PerfKind::Cpu && utilization < UTILIZATION_FLOOR * speedup {
@@ -124,10 +135,21 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, measurement: Measuremen
             ),
         )
     } else {
-        (PerfStatus::BelowThreshold, shortfall_advice(check, speedup, required, utilization))
+        (
+            PerfStatus::BelowThreshold,
+            shortfall_advice(check, speedup, required, utilization),
+        )
     };
     grade.status = status;
-    grade.score = if status == PerfStatus::Passed { check.points } else { 0 };
+    grade.score = if status == PerfStatus::Passed {
+        check.points
+    } else {
+        0
+    };
+    // Neither failed nor credited: the check leaves the total, as on one core.
+    if status == PerfStatus::Inconclusive {
+        grade.max_score = 0;
+    }
     grade.message = (!message.is_empty()).then_some(message);
     grade
 }
@@ -142,7 +164,9 @@ fn shortfall_advice(check: &PerfCheck, speedup: f64, required: f64, utilization:
             "the cores were busy but the work took longer: look for an uneven split \
              (the last chunk costing most) or a lock held while working"
         }
-        PerfKind::Io => "the waits did not overlap enough: are all the workers waiting at the same time?",
+        PerfKind::Io => {
+            "the waits did not overlap enough: are all the workers waiting at the same time?"
+        }
     };
     format!(
         "measured {speedup:.2}×, needs {required:.2}× ({}); CPU utilisation {utilization:.2}. {next}. Hint: {}",
@@ -163,7 +187,11 @@ fn blank(check: &PerfCheck, required: Option<f64>, status: PerfStatus, attempts:
         peak_threads: None,
         status,
         score: 0,
-        max_score: if status == PerfStatus::NotApplicable { 0 } else { check.points },
+        max_score: if status == PerfStatus::NotApplicable {
+            0
+        } else {
+            check.points
+        },
         attempts,
         rounds: 0,
         seed: None,
@@ -202,12 +230,23 @@ mod tests {
     }
 
     /// A record whose every round has these wall times (ms) and candidate CPU time.
-    fn record(baseline_ms: u64, candidate_ms: u64, candidate_cpu_ms: u64, calibration: Option<f64>) -> PerfRecord {
+    fn record(
+        baseline_ms: u64,
+        candidate_ms: u64,
+        candidate_cpu_ms: u64,
+        calibration: Option<f64>,
+    ) -> PerfRecord {
         let ms = 1_000_000;
         let round = Round {
             seed: 1,
-            baseline: Sample { wall_ns: baseline_ms * ms, cpu_ns: baseline_ms * ms },
-            candidate: Sample { wall_ns: candidate_ms * ms, cpu_ns: candidate_cpu_ms * ms },
+            baseline: Sample {
+                wall_ns: baseline_ms * ms,
+                cpu_ns: baseline_ms * ms,
+            },
+            candidate: Sample {
+                wall_ns: candidate_ms * ms,
+                cpu_ns: candidate_cpu_ms * ms,
+            },
             calibration: calibration.map(|speedup| CalibrationSample {
                 wall_ns: 100 * ms,
                 cpu_ns: 0,
@@ -239,8 +278,14 @@ mod tests {
 
     #[test]
     fn a_real_two_core_speedup_passes_first_time() {
-        let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Record(record(300, 160, 310, Some(1.9)))]);
-        assert_eq!((grade.status, grade.score, calls), (PerfStatus::Passed, 10, 1));
+        let (grade, calls) = graded(
+            PerfKind::Cpu,
+            vec![Measurement::Record(record(300, 160, 310, Some(1.9)))],
+        );
+        assert_eq!(
+            (grade.status, grade.score, calls),
+            (PerfStatus::Passed, 10, 1)
+        );
         assert_eq!(grade.required, Some(1.4));
         assert_eq!(grade.seed, Some(42));
     }
@@ -248,8 +293,14 @@ mod tests {
     #[test]
     fn a_one_thread_version_is_remeasured_then_fails_with_advice() {
         let one_thread = || Measurement::Record(record(300, 300, 300, Some(1.9)));
-        let (grade, calls) = graded(PerfKind::Cpu, vec![one_thread(), one_thread(), one_thread()]);
-        assert_eq!((grade.status, grade.score, calls), (PerfStatus::BelowThreshold, 0, 3));
+        let (grade, calls) = graded(
+            PerfKind::Cpu,
+            vec![one_thread(), one_thread(), one_thread()],
+        );
+        assert_eq!(
+            (grade.status, grade.score, calls),
+            (PerfStatus::BelowThreshold, 0, 3)
+        );
         let message = grade.message.unwrap();
         assert!(message.contains("about one core"), "{message}");
         assert!(message.contains("split the work"), "{message}");
@@ -259,7 +310,10 @@ mod tests {
     fn a_busy_machine_is_inconclusive_not_failed() {
         let busy = || Measurement::Record(record(300, 280, 320, Some(1.1)));
         let (grade, calls) = graded(PerfKind::Cpu, vec![busy(), busy(), busy()]);
-        assert_eq!((grade.status, grade.score, grade.max_score, calls), (PerfStatus::Inconclusive, 0, 10, 3));
+        assert_eq!(
+            (grade.status, grade.score, grade.max_score, calls),
+            (PerfStatus::Inconclusive, 0, 0, 3)
+        );
     }
 
     #[test]
@@ -267,7 +321,10 @@ mod tests {
         let busy = Measurement::Record(record(300, 280, 320, Some(1.1)));
         let good = Measurement::Record(record(300, 160, 310, Some(1.9)));
         let (grade, calls) = graded(PerfKind::Cpu, vec![busy, good]);
-        assert_eq!((grade.status, grade.attempts, calls), (PerfStatus::Passed, 2, 2));
+        assert_eq!(
+            (grade.status, grade.attempts, calls),
+            (PerfStatus::Passed, 2, 2)
+        );
     }
 
     #[test]
@@ -281,14 +338,26 @@ mod tests {
     #[test]
     fn a_speedup_without_cpu_use_is_not_credited() {
         // A memoising cheat: fast, but only one core's worth of CPU per wall second.
-        let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Record(record(300, 10, 10, Some(1.9)))]);
-        assert_eq!((grade.status, grade.score, calls), (PerfStatus::Unexplained, 0, 1));
+        let (grade, calls) = graded(
+            PerfKind::Cpu,
+            vec![Measurement::Record(record(300, 10, 10, Some(1.9)))],
+        );
+        assert_eq!(
+            (grade.status, grade.score, calls),
+            (PerfStatus::Unexplained, 0, 1)
+        );
     }
 
     #[test]
     fn io_checks_need_no_cpu_and_scale_with_workers() {
-        let (grade, _) = graded(PerfKind::Io, vec![Measurement::Record(record(400, 50, 1, Some(9.0)))]);
-        assert_eq!((grade.status, grade.required), (PerfStatus::Passed, Some(7.0)));
+        let (grade, _) = graded(
+            PerfKind::Io,
+            vec![Measurement::Record(record(400, 50, 1, Some(9.0)))],
+        );
+        assert_eq!(
+            (grade.status, grade.required),
+            (PerfStatus::Passed, Some(7.0))
+        );
     }
 
     #[test]
@@ -298,12 +367,20 @@ mod tests {
         let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Record(wrong)]);
         assert_eq!((grade.status, calls), (PerfStatus::WrongAnswer, 1));
         let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Failed("panicked".into())]);
-        assert_eq!((grade.status, grade.message.as_deref(), calls), (PerfStatus::Error, Some("panicked"), 1));
+        assert_eq!(
+            (grade.status, grade.message.as_deref(), calls),
+            (PerfStatus::Error, Some("panicked"), 1)
+        );
     }
 
     #[test]
     fn one_core_makes_cpu_checks_not_applicable_and_free() {
-        let grade = grade(&check(PerfKind::Cpu), 1, |_| unreachable!("nothing to measure"));
-        assert_eq!((grade.status, grade.max_score), (PerfStatus::NotApplicable, 0));
+        let grade = grade(&check(PerfKind::Cpu), 1, |_| {
+            unreachable!("nothing to measure")
+        });
+        assert_eq!(
+            (grade.status, grade.max_score),
+            (PerfStatus::NotApplicable, 0)
+        );
     }
 }

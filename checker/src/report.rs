@@ -20,7 +20,7 @@ pub struct Report {
     pub format_version: u32,
     /// Points earned over all graded exercises.
     pub score: u32,
-    /// Points available on this machine (not-applicable checks excluded).
+    /// Points available on this machine (not-applicable and inconclusive checks excluded).
     pub max_score: u32,
     /// Whether the starters (`exercises`) or the reference solutions were graded.
     pub source: String,
@@ -152,7 +152,7 @@ pub struct PerfGrade {
     pub status: PerfStatus,
     /// Points earned.
     pub score: u32,
-    /// Points available (0 when not applicable).
+    /// Points available (0 when not applicable or inconclusive).
     pub max_score: u32,
     /// Measurements made (1 + re-measures).
     pub attempts: u32,

@@ -50,12 +50,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 fn load_course(explicit: Option<&Path>) -> anyhow::Result<Course> {
     Ok(match explicit {
         Some(root) => Course::load(root)?,
-        None => Course::discover(&std::env::current_dir().context("failed to read the current directory")?)?,
+        None => Course::discover(
+            &std::env::current_dir().context("failed to read the current directory")?,
+        )?,
     })
 }
 
 fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let source = if args.solutions { Source::Solutions } else { Source::Exercises };
+    let source = if args.solutions {
+        Source::Solutions
+    } else {
+        Source::Exercises
+    };
     let exercises = course.select(&args.exercises)?;
     if source == Source::Solutions {
         for exercise in &exercises {
@@ -74,7 +80,8 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let nextest = Nextest::new(&course.root)?;
     let cores = fixtures::perf::available_parallelism();
     let mut stderr = std::io::stderr();
-    let report = Grader::new(course, nextest, source, cores, &mut stderr).grade(&exercises, machine(cores));
+    let report =
+        Grader::new(course, nextest, source, cores, &mut stderr).grade(&exercises, machine(cores));
 
     let mut rendered = Vec::new();
     render(&report, args.format, &mut rendered).context("failed to render the report")?;
@@ -86,7 +93,9 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("checker: score {}/{}", report.score, report.max_score);
             }
         }
-        None => std::io::stdout().write_all(&rendered).context("failed to write the report")?,
+        None => std::io::stdout()
+            .write_all(&rendered)
+            .context("failed to write the report")?,
     }
     keep_last_report(course, &report);
     Ok(exit_code(&report))
@@ -94,7 +103,12 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
 
 /// 0 full marks, 1 below, 2 when no exercise could be graded at all.
 pub fn exit_code(report: &Report) -> ExitCode {
-    if !report.exercises.is_empty() && report.exercises.iter().all(|e| e.status == ExerciseStatus::NotRun) {
+    if !report.exercises.is_empty()
+        && report
+            .exercises
+            .iter()
+            .all(|e| e.status == ExerciseStatus::NotRun)
+    {
         ExitCode::from(2)
     } else if report.full_marks() {
         ExitCode::SUCCESS
@@ -123,17 +137,30 @@ fn hint(course: &Course, name: &str) -> anyhow::Result<ExitCode> {
     let names: Vec<&str> = course
         .exercises
         .iter()
-        .flat_map(|e| e.tasks.iter().map(|t| t.name.as_str()).chain(e.perf.iter().map(|p| p.name.as_str())))
+        .flat_map(|e| {
+            e.tasks
+                .iter()
+                .map(|t| t.name.as_str())
+                .chain(e.perf.iter().map(|p| p.name.as_str()))
+        })
         .collect();
-    bail!("no task or perf check named `{name}`; the course has: {}", names.join(", "))
+    bail!(
+        "no task or perf check named `{name}`; the course has: {}",
+        names.join(", ")
+    )
 }
 
 /// Fails early, before minutes of grading, when the report could not be saved.
 fn check_writable(path: &Path) -> anyhow::Result<()> {
     let dir = parent_dir(path);
     let probe = dir.join(format!(".checker-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("cannot write the report to {}: {} is not writable", path.display(), dir.display()))?;
+    std::fs::write(&probe, b"").with_context(|| {
+        format!(
+            "cannot write the report to {}: {} is not writable",
+            path.display(),
+            dir.display()
+        )
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -149,10 +176,14 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// interrupted run) never sees half a report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = parent_dir(path);
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("failed to write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("failed to move the report into {}", path.display()))
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("failed to move the report into {}", path.display()))
 }
 
 fn keep_last_report(course: &Course, report: &Report) {
@@ -164,6 +195,9 @@ fn keep_last_report(course: &Course, report: &Report) {
             write_atomically(&path, &json)
         });
     if let Err(error) = saved {
-        eprintln!("checker: warning: could not keep the report in {}: {error:#}", path.display());
+        eprintln!(
+            "checker: warning: could not keep the report in {}: {error:#}",
+            path.display()
+        );
     }
 }

@@ -88,7 +88,10 @@ fn three_exercise_course() -> FixtureCourse {
         THREE_EXERCISES,
         &[
             ("exercises/01-passes/Cargo.toml", &manifest("passes")),
-            ("exercises/01-passes/src/lib.rs", "pub fn add(a: u32, b: u32) -> u32 { a + b }\n"),
+            (
+                "exercises/01-passes/src/lib.rs",
+                "pub fn add(a: u32, b: u32) -> u32 { a + b }\n",
+            ),
             (
                 "exercises/01-passes/tests/adds.rs",
                 "#[test]\nfn adds() { assert_eq!(passes::add(2, 3), 5); }\n",
@@ -103,7 +106,10 @@ fn three_exercise_course() -> FixtureCourse {
                 "#[test]\nfn three() { assert_eq!(broken::three(), 3); }\n",
             ),
             ("exercises/03-hangs/Cargo.toml", &manifest("hangs")),
-            ("exercises/03-hangs/src/lib.rs", "pub fn answer() -> u32 { 42 }\n"),
+            (
+                "exercises/03-hangs/src/lib.rs",
+                "pub fn answer() -> u32 { 42 }\n",
+            ),
             ("exercises/03-hangs/tests/t.rs", DEADLOCK_TEST),
         ],
     )
@@ -113,20 +119,35 @@ fn three_exercise_course() -> FixtureCourse {
 fn a_broken_and_a_hung_exercise_cost_nothing_to_the_others() {
     let course = three_exercise_course();
     let (run, report) = course.verify_json(&[]);
-    assert_eq!(run.code, Some(1), "below full marks exits 1; stderr:\n{}", run.stderr);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "below full marks exits 1; stderr:\n{}",
+        run.stderr
+    );
     assert_valid_report(&report);
     // The deadlock is killed after 1 s × 3; the whole run stays bounded.
-    assert!(run.elapsed < Duration::from_secs(120), "took {:?}", run.elapsed);
+    assert!(
+        run.elapsed < Duration::from_secs(120),
+        "took {:?}",
+        run.elapsed
+    );
 
     let passes = exercise(&report, "01-passes");
     assert_eq!(passes["status"], "passed");
-    assert_eq!((passes["score"].as_u64(), passes["max_score"].as_u64()), (Some(10), Some(10)));
+    assert_eq!(
+        (passes["score"].as_u64(), passes["max_score"].as_u64()),
+        (Some(10), Some(10))
+    );
 
     let broken = exercise(&report, "02-broken");
     assert_eq!(broken["status"], "compile_error");
     assert_eq!(broken["score"], 0);
     let message = broken["message"].as_str().unwrap_or_default();
-    assert!(message.contains("exercises/02-broken/src/lib.rs:2:5"), "{message}");
+    assert!(
+        message.contains("exercises/02-broken/src/lib.rs:2:5"),
+        "{message}"
+    );
     assert!(message.contains("mismatched types"), "{message}");
 
     let hangs = exercise(&report, "03-hangs");
@@ -135,7 +156,10 @@ fn a_broken_and_a_hung_exercise_cost_nothing_to_the_others() {
     let locks = &hangs["tasks"][1];
     assert_eq!(locks["tests"][0]["status"], "timeout");
     assert!(
-        locks["tests"][0]["message"].as_str().unwrap_or_default().contains("possible deadlock"),
+        locks["tests"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("possible deadlock"),
         "{locks:#}"
     );
     assert_eq!(report["score"], 15);
@@ -147,22 +171,50 @@ fn the_human_report_names_the_next_task_and_its_hint_command() {
     let course = three_exercise_course();
     let run = course.checker(&["verify", "01-passes", "02-broken"]);
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
-    assert!(run.stdout.contains("01-passes · Passes  10/10  passed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("01-passes · Passes  10/10  passed"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("compile error"), "{}", run.stdout);
-    assert!(run.stdout.contains("Next: task `broken-task` in 02-broken."), "{}", run.stdout);
-    assert!(run.stdout.contains("cargo checker hint broken-task"), "{}", run.stdout);
-    assert!(!run.stdout.contains("03-hangs"), "only the named exercises are graded");
+    assert!(
+        run.stdout
+            .contains("Next: task `broken-task` in 02-broken."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("cargo checker hint broken-task"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("03-hangs"),
+        "only the named exercises are graded"
+    );
 }
 
 #[test]
 fn a_filter_matching_no_test_names_course_toml_and_the_key() {
     let course = three_exercise_course();
-    course.write("course.toml", &THREE_EXERCISES.replace("binary(adds)", "test(=nothing_here)"));
+    course.write(
+        "course.toml",
+        &THREE_EXERCISES.replace("binary(adds)", "test(=nothing_here)"),
+    );
     let (run, report) = course.verify_json(&["01-passes"]);
-    assert_eq!(run.code, Some(2), "nothing could be graded; stderr:\n{}", run.stderr);
-    let message = exercise(&report, "01-passes")["message"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        run.code,
+        Some(2),
+        "nothing could be graded; stderr:\n{}",
+        run.stderr
+    );
+    let message = exercise(&report, "01-passes")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
-        message.contains("course.toml: exercise[0].task[0].filter") && message.contains("matches no test"),
+        message.contains("course.toml: exercise[0].task[0].filter")
+            && message.contains("matches no test"),
         "{message}"
     );
 }
@@ -172,18 +224,37 @@ fn bad_input_is_one_clear_error_and_exit_code_2() {
     let course = three_exercise_course();
     let run = course.checker(&["verify", "no-such-exercise"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("unknown exercise `no-such-exercise`"), "{}", run.stderr);
-    assert!(run.stderr.contains("01-passes, 02-broken, 03-hangs"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown exercise `no-such-exercise`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("01-passes, 02-broken, 03-hangs"),
+        "{}",
+        run.stderr
+    );
 
     let run = course.checker(&["verify", "--solutions"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("--solutions needs") && run.stderr.contains("solutions/01-passes"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--solutions needs") && run.stderr.contains("solutions/01-passes"),
+        "{}",
+        run.stderr
+    );
 
     let run = course.checker(&["verify", "--output", "/proc/no/such/dir/report.json"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("cannot write the report"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot write the report"),
+        "{}",
+        run.stderr
+    );
 
-    course.write("course.toml", &THREE_EXERCISES.replace("points = 10", "points = 10\npionts = 3"));
+    course.write(
+        "course.toml",
+        &THREE_EXERCISES.replace("points = 10", "points = 10\npionts = 3"),
+    );
     let run = course.checker(&["verify"]);
     assert_eq!(run.code, Some(2));
     assert!(
@@ -198,26 +269,49 @@ fn hints_come_from_course_toml() {
     let course = three_exercise_course();
     let run = course.checker(&["hint", "locks"]);
     assert_eq!(run.code, Some(0));
-    assert!(run.stdout.contains("take the locks in one global order"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("take the locks in one global order"),
+        "{}",
+        run.stdout
+    );
     let run = course.checker(&["hint", "nope"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("no task or perf check named `nope`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no task or perf check named `nope`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn reports_are_written_atomically_where_asked_and_kept_under_target() {
     let course = three_exercise_course();
     let out = course.root().join("grade.xml");
-    let run = course.checker(&["verify", "01-passes", "--format", "junit", "--output", "grade.xml"]);
+    let run = course.checker(&[
+        "verify",
+        "01-passes",
+        "--format",
+        "junit",
+        "--output",
+        "grade.xml",
+    ]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     let xml = std::fs::read_to_string(&out).expect("report written");
     assert!(xml.contains("<testcase name=\"task adds\""), "{xml}");
-    assert!(run.stdout.is_empty(), "the report went to the file, not stdout");
+    assert!(
+        run.stdout.is_empty(),
+        "the report went to the file, not stdout"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(course.root())
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    assert!(course.root().join("target/checker/last-report.json").is_file());
+    assert!(
+        course
+            .root()
+            .join("target/checker/last-report.json")
+            .is_file()
+    );
 }

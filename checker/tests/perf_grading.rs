@@ -110,7 +110,10 @@ fn course() -> FixtureCourse {
     let course = FixtureCourse::new(
         COURSE,
         &[
-            ("exercises/01-primes/Cargo.toml", &manifest_with_fixtures("primes")),
+            (
+                "exercises/01-primes/Cargo.toml",
+                &manifest_with_fixtures("primes"),
+            ),
             ("exercises/01-primes/src/lib.rs", LIB),
             ("exercises/01-primes/tests/perf.rs", TESTS),
             (
@@ -167,7 +170,10 @@ fn perf_a_wrong_answer_is_reported_as_such() {
     let course = course();
     course.write(
         "exercises/01-primes/src/lib.rs",
-        &LIB.replace("range.filter(|&n| is_prime(n)).count() as u64", "range.filter(|&n| is_prime(n)).count() as u64 + 1"),
+        &LIB.replace(
+            "range.filter(|&n| is_prime(n)).count() as u64",
+            "range.filter(|&n| is_prime(n)).count() as u64 + 1",
+        ),
     );
     let (_, report) = course.verify_json(&[]);
     let one = &exercise(&report, "01-primes")["perf"][0];

@@ -53,7 +53,9 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 perf_status(check.status),
                 times(check.speedup),
                 times(check.required),
-                check.cpu_utilization.map_or_else(|| "-".into(), |u| format!("{u:.2}")),
+                check
+                    .cpu_utilization
+                    .map_or_else(|| "-".into(), |u| format!("{u:.2}")),
                 times(check.calibration_speedup),
                 if check.attempts > 1 {
                     format!(", {} measurements", check.attempts)
@@ -74,14 +76,27 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn render_task(task: &TaskGrade, out: &mut dyn Write) -> io::Result<()> {
-    let failing: Vec<_> = task.tests.iter().filter(|t| t.status != TestStatus::Passed).collect();
+    let failing: Vec<_> = task
+        .tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Passed)
+        .collect();
     let done = task.score == task.max_score;
     let summary = if task.tests.is_empty() {
         "not run".to_owned()
     } else if failing.is_empty() {
-        format!("{} test{} passed", task.tests.len(), plural(task.tests.len()))
+        format!(
+            "{} test{} passed",
+            task.tests.len(),
+            plural(task.tests.len())
+        )
     } else {
-        format!("{} of {} test{} not passing", failing.len(), task.tests.len(), plural(task.tests.len()))
+        format!(
+            "{} of {} test{} not passing",
+            failing.len(),
+            task.tests.len(),
+            plural(task.tests.len())
+        )
     };
     writeln!(
         out,
@@ -110,7 +125,11 @@ fn render_next(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             return writeln!(out, "      Stuck? `cargo checker hint {}`", task.name);
         }
         if let Some(check) = exercise.perf.iter().find(|p| p.score < p.max_score) {
-            writeln!(out, "Next: perf check `{}` in {}.", check.name, exercise.name)?;
+            writeln!(
+                out,
+                "Next: perf check `{}` in {}.",
+                check.name, exercise.name
+            )?;
             return writeln!(out, "      Stuck? `cargo checker hint {}`", check.name);
         }
     }

@@ -42,7 +42,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 None if task.tests.is_empty() => "not run".to_owned(),
                 None => format!("{} tests passed", task.tests.len()),
             };
-            let mark = if task.score == task.max_score { "✅" } else { "❌" };
+            let mark = if task.score == task.max_score {
+                "✅"
+            } else {
+                "❌"
+            };
             writeln!(
                 out,
                 "| {mark} | task `{}` | {}/{} | {details} |",
@@ -50,7 +54,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for check in &exercise.perf {
-            let mark = if check.score == check.max_score { "✅" } else { "❌" };
+            let mark = if check.score == check.max_score {
+                "✅"
+            } else {
+                "❌"
+            };
             writeln!(
                 out,
                 "| {mark} | perf `{}` | {}/{} | {}: speedup {} (needs {}) |",

@@ -141,9 +141,15 @@ pub(crate) mod sample {
                                 test(
                                     "race::exact_total",
                                     TestStatus::Failed,
-                                    Some("assertion `left == right` failed: lost updates\n  left: 799812\n right: 800000 (at tests/race.rs:20:5)"),
+                                    Some(
+                                        "assertion `left == right` failed: lost updates\n  left: 799812\n right: 800000 (at tests/race.rs:20:5)",
+                                    ),
                                 ),
-                                test("race::deadlock", TestStatus::Timeout, Some("killed after the grading timeout: possible deadlock")),
+                                test(
+                                    "race::deadlock",
+                                    TestStatus::Timeout,
+                                    Some("killed after the grading timeout: possible deadlock"),
+                                ),
                             ],
                         },
                     ],
@@ -159,7 +165,10 @@ pub(crate) mod sample {
                     status: ExerciseStatus::CompileError,
                     score: 0,
                     max_score: 30,
-                    message: Some("does not compile (src/lib.rs:1:21):\nerror[E0308]: mismatched types".into()),
+                    message: Some(
+                        "does not compile (src/lib.rs:1:21):\nerror[E0308]: mismatched types"
+                            .into(),
+                    ),
                     tasks: vec![TaskGrade {
                         name: "broken-task".into(),
                         score: 0,

@@ -1,6 +1,9 @@
 //! Tiny fixture courses in temp dirs, graded by the real checker binary.
 
-#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -85,8 +88,12 @@ impl FixtureCourse {
         let mut args = vec!["verify", "--format", "json"];
         args.extend_from_slice(extra);
         let run = self.checker(&args);
-        let report = serde_json::from_str(&run.stdout)
-            .unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{}\nstderr:\n{}", run.stdout, run.stderr));
+        let report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not a JSON report ({e}):\n{}\nstderr:\n{}",
+                run.stdout, run.stderr
+            )
+        });
         (run, report)
     }
 }
@@ -137,6 +144,12 @@ pub fn assert_valid_report(report: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(include_str!("../../report.schema.json"))
         .expect("report.schema.json is JSON");
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
-    let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "report does not match report.schema.json: {errors:#?}\n{report:#}");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match report.schema.json: {errors:#?}\n{report:#}"
+    );
 }

@@ -7,7 +7,9 @@
 //!   by `\n` (so `"hello\nwörld"` becomes `"HELLO\nWÖRLD\n"`);
 //! - at end of input it exits with the code given by `--exit CODE` (default 0);
 //! - with `--sleep-forever` it reads nothing and never exits on its own: only
-//!   a kill ends it (this is the child that overruns its deadline);
+//!   a kill ends it (this is the child that overruns its deadline). As a
+//!   safety net it also exits once its parent process is gone, so a failed
+//!   test cannot leave it running;
 //! - unknown arguments: a usage message on stderr and exit code 2.
 
 use std::io::{self, BufRead, BufWriter, Write};
@@ -33,9 +35,13 @@ fn main() {
     }
 
     if sleep_forever {
-        loop {
-            thread::sleep(Duration::from_secs(3600));
+        // "Forever" means until killed, or until our parent is gone: a test
+        // that fails before it kills us must not leave us behind for good.
+        let parent = std::os::unix::process::parent_id();
+        while std::os::unix::process::parent_id() == parent {
+            thread::sleep(Duration::from_millis(100));
         }
+        process::exit(1);
     }
 
     if let Err(err) = upper_case_lines() {

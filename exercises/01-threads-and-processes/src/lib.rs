@@ -1,4 +1,8 @@
-#![allow(unused_variables, dead_code, reason = "starter stubs: these warnings go away as you fill them in")]
+#![allow(
+    unused_variables,
+    dead_code,
+    reason = "starter stubs: these warnings go away as you fill them in"
+)]
 
 //! # 01 — Threads and processes
 //!

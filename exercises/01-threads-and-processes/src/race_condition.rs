@@ -19,7 +19,7 @@
 //! `&`, so `Rc<Cell<u64>>` is neither `Send` nor `Sync`, and this is
 //! rejected at compile time:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use std::cell::Cell;
 //! use std::rc::Rc;
 //!
@@ -133,13 +133,18 @@ impl Counter for AtomicCounter {
 }
 
 /// Starts `threads` scoped threads that all call `counter.increment()`
-/// `per_thread` times at the same time, waits for them all, and returns
-/// `counter.get()`.
+/// `per_thread` times, waits for them all, and returns `counter.get()`.
+///
+/// The threads start incrementing *together*: each waits at a shared
+/// [`std::sync::Barrier`] first. Without it, a thread can finish 100 000
+/// increments (a fraction of a millisecond) before the next one has even
+/// started, the threads never collide, and a broken counter looks fine.
 ///
 /// With a correct counter starting at `c`, the result is
 /// `c + threads × per_thread`. `threads == 0` starts nothing.
 pub fn hammer<C: Counter + ?Sized>(counter: &C, threads: usize, per_thread: u64) -> u64 {
     // TODO: `std::thread::scope`, spawn `threads` threads that borrow
-    // `counter`, each incrementing in a loop; read the count after the scope.
+    // `counter` and a `Barrier` of `threads`; each waits at the barrier, then
+    // increments in a loop. Read the count after the scope.
     todo!()
 }

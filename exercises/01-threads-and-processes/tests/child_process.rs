@@ -10,9 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{LIVENESS, within};
-use threads_and_processes::child_process::{
-    ChildError, run_child, run_child_with_deadline,
-};
+use threads_and_processes::child_process::{ChildError, run_child, run_child_with_deadline};
 
 const WORKER: &str = env!("CARGO_BIN_EXE_t01-worker");
 const MISSING: &str = "/nonexistent/t01-no-such-program";
@@ -50,7 +48,10 @@ fn exit_codes_propagate() {
     assert_eq!(ok.stdout, "A\n");
     let failed = failed.expect("a non-zero exit is an exit status, not an Err");
     assert_eq!(failed.status.code(), Some(3));
-    assert_eq!(failed.stdout, "B\n", "output is captured whatever the exit code");
+    assert_eq!(
+        failed.stdout, "B\n",
+        "output is captured whatever the exit code"
+    );
 }
 
 #[test]
@@ -66,12 +67,17 @@ fn large_input_does_not_deadlock_the_pipes() {
     })
     .expect("the worker runs");
     assert_eq!(out.stdout.len(), expected.len());
-    assert!(out.stdout == expected, "the output differs from the upper-cased input");
+    assert!(
+        out.stdout == expected,
+        "the output differs from the upper-cased input"
+    );
 }
 
 #[test]
 fn a_missing_program_is_an_error_not_a_panic() {
-    let result = within(LIVENESS, "run_child", || run_child(Path::new(MISSING), &[], ""));
+    let result = within(LIVENESS, "run_child", || {
+        run_child(Path::new(MISSING), &[], "")
+    });
     match result {
         Err(ChildError::Spawn { program, .. }) => assert_eq!(program, Path::new(MISSING)),
         other => panic!("expected ChildError::Spawn, got {other:?}"),
@@ -120,9 +126,11 @@ fn deadline_holds_even_when_the_child_never_reads_its_input() {
     // pipe is full, so it must not happen on the thread that keeps the time.
     let input = "z".repeat(1 << 20);
     let deadline = Duration::from_millis(200);
-    let result = within(LIVENESS, "run_child_with_deadline with unread input", move || {
-        run_child_with_deadline(worker(), &["--sleep-forever"], &input, deadline)
-    });
+    let result = within(
+        LIVENESS,
+        "run_child_with_deadline with unread input",
+        move || run_child_with_deadline(worker(), &["--sleep-forever"], &input, deadline),
+    );
     match result {
         Err(ChildError::Timeout { pid, .. }) => {
             assert!(!process_exists(pid), "child {pid} was not reaped");

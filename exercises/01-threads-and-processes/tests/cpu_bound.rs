@@ -35,7 +35,10 @@ fn counts_primes_exactly_for_several_thread_counts() {
 #[test]
 fn more_threads_than_numbers_and_zero_threads_still_count_right() {
     let (many, zero) = within(LIVENESS, "count_primes_parallel", || {
-        (count_primes_parallel(5..8, 16), count_primes_parallel(0..100, 0))
+        (
+            count_primes_parallel(5..8, 16),
+            count_primes_parallel(0..100, 0),
+        )
     });
     assert_eq!(many, 2, "5 and 7");
     assert_eq!(zero, 25, "threads == 0 counts as one thread");

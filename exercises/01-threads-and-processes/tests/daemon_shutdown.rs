@@ -50,7 +50,10 @@ fn ticks_advance_while_running_and_stop_reports_them() {
     });
     assert!(seen_running, "no ticks within 3 s at a 5 ms interval");
     let stopped = stopped.expect("the thread stops well within 2 s");
-    assert!(stopped >= 3, "stop reported {stopped} ticks, at least 3 had been seen");
+    assert!(
+        stopped >= 3,
+        "stop reported {stopped} ticks, at least 3 had been seen"
+    );
     assert_eq!(after, stopped, "the counter moved after stop returned");
 }
 

@@ -40,7 +40,9 @@ fn seeded_requests_are_answered_exactly() {
     let requests = io_requests(42, 25, Duration::from_millis(1));
     let want = expected(&requests);
     let got = within(LIVENESS, "fetch_all", move || {
-        [1, 3, 8].map(|workers| fetch_all(&requests, workers)).to_vec()
+        [1, 3, 8]
+            .map(|workers| fetch_all(&requests, workers))
+            .to_vec()
     });
     for answers in got {
         assert_eq!(answers, want);
@@ -101,7 +103,10 @@ fn observe(count: u64, workers: usize) -> Observed {
             answers,
             calls: started.into_inner(),
             max_in_flight: max_in_flight.into_inner(),
-            threads: threads.into_inner().expect("no panics while holding it").len(),
+            threads: threads
+                .into_inner()
+                .expect("no panics while holding it")
+                .len(),
         }
     })
 }
@@ -111,7 +116,10 @@ fn workers_serve_requests_at_the_same_time() {
     let seen = observe(24, 4);
     assert_eq!(seen.answers.len(), 24);
     assert_eq!(seen.calls, 24, "one call per request");
-    assert_eq!(seen.max_in_flight, 4, "four workers, four calls in flight at once");
+    assert_eq!(
+        seen.max_in_flight, 4,
+        "four workers, four calls in flight at once"
+    );
 }
 
 #[test]
@@ -122,7 +130,11 @@ fn never_more_calls_in_flight_than_workers() {
         "{} calls were in flight at once with 3 workers",
         seen.max_in_flight
     );
-    assert!(seen.threads <= 3, "{} threads served requests, want at most 3", seen.threads);
+    assert!(
+        seen.threads <= 3,
+        "{} threads served requests, want at most 3",
+        seen.threads
+    );
     assert_eq!(seen.calls, 40);
 }
 

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
 
 use common::{LIVENESS, within};
 use threads_and_processes::race_condition::{AtomicCounter, Counter, MutexCounter, hammer};
@@ -47,39 +48,72 @@ fn atomic_counter_loses_no_update_under_heavy_contention() {
     assert_eq!(counted, 800_000);
 }
 
-/// Increments a shared counter from spawned threads that own an `Arc` of it,
-/// without `hammer`.
-fn count_with_arc<C: Counter + 'static>(counter: C) -> u64 {
+/// Shares `counter` by `Arc` with 4 spawned threads that start together at a
+/// barrier and increment it as fast as they can for 200 ms, each counting its
+/// own increments. Returns (the sum of those counts, `counter.get()`).
+///
+/// Running for a fixed *time* rather than a fixed count guarantees that the
+/// threads overlap: 100 000 increments take well under a millisecond, less
+/// than a thread needs to start, so a lossy counter can get lucky.
+fn collide<C: Counter + 'static>(counter: C) -> (u64, u64) {
+    const THREADS: usize = 4;
+    const RUN_FOR: Duration = Duration::from_millis(200);
     let counter = Arc::new(counter);
-    let handles: Vec<_> = (0..4)
+    let start = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
         .map(|_| {
             let counter = Arc::clone(&counter);
+            let start = Arc::clone(&start);
             thread::spawn(move || {
-                for _ in 0..50_000 {
-                    counter.increment();
+                start.wait();
+                let began = Instant::now();
+                let mut mine = 0_u64;
+                loop {
+                    for _ in 0..1_000 {
+                        counter.increment();
+                    }
+                    mine += 1_000;
+                    if began.elapsed() >= RUN_FOR {
+                        break mine;
+                    }
                 }
             })
         })
         .collect();
-    for handle in handles {
-        handle.join().expect("an increment panicked");
-    }
-    counter.get()
+    let done: u64 = handles
+        .into_iter()
+        .map(|handle| handle.join().expect("an increment panicked"))
+        .sum();
+    (done, counter.get())
 }
 
 #[test]
-fn counters_shared_by_arc_with_spawned_threads_count_exactly() {
+fn mutex_counter_shared_by_arc_loses_nothing_when_increments_collide() {
     // Checked when this file compiles: both counters may cross threads.
     assert_send_sync::<MutexCounter>();
-    assert_send_sync::<AtomicCounter>();
-    let (m, a) = within(LIVENESS, "counters shared by Arc", || {
-        (
-            count_with_arc(MutexCounter::new()),
-            count_with_arc(AtomicCounter::new()),
-        )
+    let (done, counted) = within(LIVENESS, "colliding increments", || {
+        collide(MutexCounter::new())
     });
-    assert_eq!(m, 200_000);
-    assert_eq!(a, 200_000);
+    assert_eq!(
+        counted,
+        done,
+        "MutexCounter lost {} updates",
+        done - counted.min(done)
+    );
+}
+
+#[test]
+fn atomic_counter_shared_by_arc_loses_nothing_when_increments_collide() {
+    assert_send_sync::<AtomicCounter>();
+    let (done, counted) = within(LIVENESS, "colliding increments", || {
+        collide(AtomicCounter::new())
+    });
+    assert_eq!(
+        counted,
+        done,
+        "AtomicCounter lost {} updates: is the increment one atomic step?",
+        done - counted.min(done)
+    );
 }
 
 /// A test counter: makes the first `threads` distinct threads that increment

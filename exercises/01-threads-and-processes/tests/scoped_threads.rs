@@ -28,15 +28,25 @@ fn split_evenly_gives_near_equal_chunks_in_order() {
 #[test]
 fn split_evenly_handles_edge_cases() {
     let data = [1, 2, 3];
-    assert_eq!(lengths(&split_evenly(&data, 8)), vec![1, 1, 1], "more parts than items");
-    assert_eq!(lengths(&split_evenly(&data, 0)), vec![3], "zero parts means one");
+    assert_eq!(
+        lengths(&split_evenly(&data, 8)),
+        vec![1, 1, 1],
+        "more parts than items"
+    );
+    assert_eq!(
+        lengths(&split_evenly(&data, 0)),
+        vec![3],
+        "zero parts means one"
+    );
     assert!(split_evenly::<u8>(&[], 4).is_empty(), "no items, no chunks");
 }
 
 #[test]
 fn map_chunks_returns_results_in_chunk_order() {
     let data: Vec<u64> = (1..=1001).collect();
-    let firsts = within(LIVENESS, "map_chunks", move || map_chunks(&data, 7, |c| c[0]));
+    let firsts = within(LIVENESS, "map_chunks", move || {
+        map_chunks(&data, 7, |c| c[0])
+    });
     // 1001 = 7 × 143: chunks start at 1, 144, 287, …
     assert_eq!(firsts, vec![1, 144, 287, 430, 573, 716, 859]);
 }
@@ -96,7 +106,9 @@ fn byte_histogram_matches_a_sequential_count() {
         expected[usize::from(b)] += 1;
     }
     let tables = within(LIVENESS, "byte_histogram", move || {
-        [1, 2, 3, 5].map(|threads| byte_histogram(&data, threads)).to_vec()
+        [1, 2, 3, 5]
+            .map(|threads| byte_histogram(&data, threads))
+            .to_vec()
     });
     for table in tables {
         assert_eq!(table, expected);

@@ -51,7 +51,10 @@ fn a_panicking_worker_becomes_an_error_and_the_others_still_answer() {
         }
     }
     let err = results[2].as_ref().expect_err("worker 2 panicked");
-    assert_eq!(err.to_string(), "worker 2 panicked: worker 2 hit a bad record");
+    assert_eq!(
+        err.to_string(),
+        "worker 2 panicked: worker 2 hit a bad record"
+    );
 }
 
 #[test]
@@ -93,7 +96,10 @@ fn every_worker_runs_on_its_own_thread_at_the_same_time() {
         .map(|r| r.expect("no worker panics here"))
         .collect();
     assert_eq!(ids.len(), N, "each worker needs a thread of its own");
-    assert!(!ids.contains(&caller), "the work must not run on the calling thread");
+    assert!(
+        !ids.contains(&caller),
+        "the work must not run on the calling thread"
+    );
 }
 
 #[test]

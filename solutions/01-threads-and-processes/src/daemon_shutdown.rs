@@ -82,10 +82,9 @@ pub enum StopError {
 impl fmt::Display for StopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Timeout { deadline } => write!(
-                f,
-                "the heartbeat thread did not stop within {deadline:?}"
-            ),
+            Self::Timeout { deadline } => {
+                write!(f, "the heartbeat thread did not stop within {deadline:?}")
+            }
             Self::Panicked { message } => {
                 write!(f, "the heartbeat thread panicked: {message}")
             }

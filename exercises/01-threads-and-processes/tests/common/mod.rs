@@ -1,6 +1,9 @@
 //! Helpers shared by the graded tests.
 
-#![allow(dead_code, reason = "each test binary uses a different subset of these")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different subset of these"
+)]
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
