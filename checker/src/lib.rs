@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod course;
 pub mod grade;
+pub mod interrupt;
 pub mod nextest;
 pub mod perf;
 pub mod process;

@@ -26,6 +26,9 @@ pub const INSTALL_HINT: &str = "install it with `cargo install cargo-nextest --l
 const OUTPUT_LIMIT: usize = 256 * 1024;
 /// Output kept from a listing, which is one JSON document.
 const LIST_LIMIT: usize = 64 * 1024 * 1024;
+/// Why a test that "passed" without finishing is failed.
+const EARLY_EXIT: &str = "the test process exited with code 0 before the test finished \
+     (does the code call std::process::exit?); a test must return to pass";
 /// Longest failure message kept in a report.
 const MESSAGE_CHARS: usize = 1500;
 
@@ -38,6 +41,15 @@ pub enum NextestError {
     /// cargo itself could not be started.
     #[error("failed to run cargo: {0}")]
     Spawn(#[from] std::io::Error),
+    /// The course names a package the workspace does not have.
+    #[error(
+        "package `{package}` is not in the workspace: check the `name` in its Cargo.toml \
+         against course.toml (`git checkout` restores the original)"
+    )]
+    NoSuchPackage {
+        /// The package asked for.
+        package: String,
+    },
     /// A task's filterset is not valid nextest syntax.
     #[error("nextest rejected the filter `{filter}`: {message}")]
     BadFilter {
@@ -153,6 +165,11 @@ impl Nextest {
         let mut cmd = self.command("list", package);
         cmd.args(["--message-format", "json", "--cargo-message-format", "json"]);
         let out = run_bounded(&mut cmd, LIST_LIMIT)?;
+        if out.stderr.contains("did not match any packages") {
+            return Err(NextestError::NoSuchPackage {
+                package: package.to_owned(),
+            });
+        }
         let mut listing = None;
         let mut first_error = None;
         for line in out.stdout.lines() {
@@ -351,7 +368,16 @@ pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResu
                 u64::try_from(t.as_millis()).unwrap_or(u64::MAX)
             });
             let (status, message) = match &case.status {
-                quick_junit::TestCaseStatus::Success { .. } => (TestStatus::Passed, None),
+                quick_junit::TestCaseStatus::Success { .. } => match &case.system_out {
+                    // libtest ends every finished run of one test with
+                    // `test result: ok. 1 passed`; a process that exited 0
+                    // half-way never prints it, and a stale binary without
+                    // the test prints `0 passed`.
+                    Some(out) if !out.as_str().contains("test result: ok. 1 passed") => {
+                        (TestStatus::Failed, Some(EARLY_EXIT.to_owned()))
+                    }
+                    _ => (TestStatus::Passed, None),
+                },
                 quick_junit::TestCaseStatus::Skipped { .. } => (TestStatus::NotRun, None),
                 quick_junit::TestCaseStatus::NonSuccess {
                     ty,
@@ -459,6 +485,26 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace</f
                 .unwrap()
                 .contains("possible deadlock")
         );
+    }
+
+    #[test]
+    fn a_pass_without_libtest_s_result_line_is_an_early_exit() {
+        let xml = r#"<testsuites name="r" tests="3" failures="0" errors="0"><testsuite name="good::t" tests="3" failures="0" errors="0">
+<testcase name="finished" classname="good::t"><system-out>running 1 test
+test finished ... ok
+
+test result: ok. 1 passed; 0 failed</system-out></testcase>
+<testcase name="missing" classname="good::t"><system-out>running 0 tests
+
+test result: ok. 0 passed; 0 failed</system-out></testcase>
+<testcase name="exits_zero" classname="good::t"><system-out>running 1 test
+</system-out></testcase>
+</testsuite></testsuites>"#;
+        let results = parse_junit(xml, "good").unwrap();
+        let status = |name: &str| results.values().find(|r| r.name == name).map(|r| r.status);
+        assert_eq!(status("t::finished"), Some(TestStatus::Passed));
+        assert_eq!(status("t::exits_zero"), Some(TestStatus::Failed));
+        assert_eq!(status("t::missing"), Some(TestStatus::Failed));
     }
 
     #[test]

@@ -181,7 +181,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let _cleanup = crate::interrupt::TempFileGuard::new(tmp.clone());
     std::fs::write(&tmp, bytes).with_context(|| format!("failed to write {}", tmp.display()))?;
+    crate::interrupt::halt_if_interrupted();
     std::fs::rename(&tmp, path)
         .with_context(|| format!("failed to move the report into {}", path.display()))
 }

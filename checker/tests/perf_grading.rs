@@ -106,22 +106,26 @@ fn perf_two_threads() {
 }
 "#;
 
-fn course() -> FixtureCourse {
+/// The course, with its package named `package` (unique per test: the
+/// courses share a target dir, see [`FixtureCourse::with_shared_target`]).
+fn course(package: &str) -> FixtureCourse {
+    let krate = package.replace('-', "_");
+    let tests = TESTS.replace("primes::", &format!("{krate}::"));
+    let counts =
+        format!("#[test]\nfn counts() {{ assert_eq!({krate}::strided(0..100, 3), 25); }}\n");
     let course = FixtureCourse::new(
-        COURSE,
+        &COURSE.replace("package = \"primes\"", &format!("package = \"{package}\"")),
         &[
             (
                 "exercises/01-primes/Cargo.toml",
-                &manifest_with_fixtures("primes"),
+                &manifest_with_fixtures(package),
             ),
             ("exercises/01-primes/src/lib.rs", LIB),
-            ("exercises/01-primes/tests/perf.rs", TESTS),
-            (
-                "exercises/01-primes/tests/counts.rs",
-                "#[test]\nfn counts() { assert_eq!(primes::strided(0..100, 3), 25); }\n",
-            ),
+            ("exercises/01-primes/tests/perf.rs", &tests),
+            ("exercises/01-primes/tests/counts.rs", &counts),
         ],
-    );
+    )
+    .with_shared_target();
     // Perf records must time optimised code, as in the real course.
     course.write(
         "Cargo.toml",
@@ -132,7 +136,7 @@ fn course() -> FixtureCourse {
 
 #[test]
 fn perf_one_thread_is_never_credited_and_two_threads_never_failed() {
-    let (run, report) = course().verify_json(&[]);
+    let (run, report) = course("primes-impostors").verify_json(&[]);
     assert_valid_report(&report);
     let primes = exercise(&report, "01-primes");
     assert_eq!(primes["tasks"][0]["score"], 1, "stderr:\n{}", run.stderr);
@@ -167,7 +171,7 @@ fn perf_one_thread_is_never_credited_and_two_threads_never_failed() {
 
 #[test]
 fn perf_a_wrong_answer_is_reported_as_such() {
-    let course = course();
+    let course = course("primes-wrong-answer");
     course.write(
         "exercises/01-primes/src/lib.rs",
         &LIB.replace(

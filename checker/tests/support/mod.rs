@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 /// `course.toml` and a nextest config with short timeouts.
 pub struct FixtureCourse {
     dir: tempfile::TempDir,
+    shared_target: bool,
 }
 
 /// Nextest config of fixture courses: the grading profile of the real course,
@@ -33,13 +34,17 @@ slow-timeout = { period = "1s", terminate-after = 3, grace-period = "1s" }
 
 [profile.grading.junit]
 path = "junit.xml"
+store-success-output = true
 "#;
 
 impl FixtureCourse {
     /// A course with `course_toml` and the given `(path, contents)` files.
     pub fn new(course_toml: &str, files: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let course = Self { dir };
+        let course = Self {
+            dir,
+            shared_target: false,
+        };
         course.write(
             "Cargo.toml",
             "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\"]\n",
@@ -50,6 +55,18 @@ impl FixtureCourse {
             course.write(path, contents);
         }
         course
+    }
+
+    /// Builds in a target dir shared by the fixture courses of this test run,
+    /// so the real `fixtures` crate and its dependencies build only once.
+    ///
+    /// Only for courses whose package names are unique across the test suite:
+    /// cargo hashes workspace members by their path *relative to the
+    /// workspace*, so two courses with the same layout and package names
+    /// would overwrite each other's test binaries in a shared target dir.
+    pub fn with_shared_target(mut self) -> Self {
+        self.shared_target = true;
+        self
     }
 
     /// Writes one file, creating its folders.
@@ -67,14 +84,15 @@ impl FixtureCourse {
     /// Runs the checker in the course root with `args`.
     pub fn checker(&self, args: &[&str]) -> Run {
         let started = Instant::now();
-        let output = Command::new(env!("CARGO_BIN_EXE_checker"))
-            .args(args)
-            .current_dir(self.root())
-            // Share one target dir between fixture courses: their crates are
-            // tiny, but the `fixtures` dependency is not.
-            .env("CARGO_TARGET_DIR", shared_target_dir())
-            .output()
-            .expect("run the checker");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+        command.args(args).current_dir(self.root());
+        if self.shared_target {
+            command.env("CARGO_TARGET_DIR", shared_target_dir());
+        } else {
+            // The course's own target/, whatever the outer build uses.
+            command.env_remove("CARGO_TARGET_DIR");
+        }
+        let output = command.output().expect("run the checker");
         Run {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
