@@ -32,6 +32,23 @@ pub enum Command {
     },
     /// Print the JSON Schema of the `--format json` report.
     Schema,
+    /// Instructor tools.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+/// `checker dev …`.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Check the course itself: every starter fails every graded test, every
+    /// solution passes all of them and clears each perf threshold with
+    /// margin, starters and solutions mirror each other's files and public
+    /// API, and every starter module has its lesson docs and TODOs.
+    Check {
+        /// Exercises to check; default: all.
+        #[arg(value_name = "EXERCISE")]
+        exercises: Vec<String>,
+    },
 }
 
 /// Options of `checker verify`.
@@ -49,4 +66,27 @@ pub struct VerifyArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to FILE, from the same run; repeatable,
+    /// e.g. `--also junit=grade.xml --also gradescope=results.json`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
+    pub also: Vec<(Format, PathBuf)>,
+    /// Template commit the protected files are compared with (default: the
+    /// repository's root commit).
+    #[arg(long, value_name = "REF")]
+    pub template: Option<String>,
+    /// Put changed protected files back to the template's version before
+    /// grading. For CI: it discards local edits to tests and fixtures.
+    #[arg(long)]
+    pub restore_protected: bool,
+}
+
+fn parse_also(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, got `{text}`"))?;
+    let format = <Format as clap::ValueEnum>::from_str(format, true)?;
+    if path.is_empty() {
+        return Err("the FILE after `=` is empty".into());
+    }
+    Ok((format, PathBuf::from(path)))
 }

@@ -19,6 +19,8 @@ pub const COURSE_FILE: &str = "course.toml";
 pub struct Course {
     /// Directory holding `course.toml` and the workspace `Cargo.toml`.
     pub root: PathBuf,
+    /// Git glob pathspecs of the files students must not change.
+    pub protected: Vec<String>,
     /// Exercises in the order students do them.
     pub exercises: Vec<Exercise>,
 }
@@ -217,6 +219,8 @@ pub enum CourseError {
 #[serde(deny_unknown_fields)]
 struct RawCourse {
     format_version: u32,
+    #[serde(default)]
+    protected: Vec<String>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<Exercise>,
 }
@@ -371,6 +375,7 @@ impl Course {
         }
         Ok(Self {
             root: root.to_owned(),
+            protected: raw.protected,
             exercises: raw.exercises,
         })
     }

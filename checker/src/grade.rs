@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use fixtures::perf::{PERF_DIR_ENV, PerfRecord};
 
 use crate::course::{Course, Exercise, PerfCheck, Source};
+use crate::locate::TestSources;
 use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId};
 use crate::perf::{self, Measurement};
 use crate::report::{
@@ -49,6 +50,7 @@ impl<'a> Grader<'a> {
 
     /// Grades `exercises` in order and assembles the report.
     pub fn grade(&mut self, exercises: &[&Exercise], machine: Machine) -> Report {
+        let started = std::time::Instant::now();
         let total = exercises.len();
         let grades: Vec<ExerciseGrade> = exercises
             .iter()
@@ -63,8 +65,10 @@ impl<'a> Grader<'a> {
             score: grades.iter().map(|g| g.score).sum(),
             max_score: grades.iter().map(|g| g.max_score).sum(),
             source: self.source.dir().to_owned(),
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             machine,
             exercises: grades,
+            protected: None,
         }
     }
 
@@ -131,13 +135,23 @@ impl<'a> Grader<'a> {
             .nextest
             .run(package, &filter, &[])
             .map_err(|e| e.to_string())?;
+        let mut sources = TestSources::new(&self.course.root, &exercise.name);
         let tasks: Vec<TaskGrade> = exercise
             .tasks
             .iter()
             .zip(selections)
             .map(|(task, tests)| {
-                let tests: Vec<TestResult> =
-                    tests.iter().map(|id| result_of(&results, id)).collect();
+                let tests: Vec<TestResult> = tests
+                    .iter()
+                    .map(|id| {
+                        let (file, line) = sources.locate(id);
+                        TestResult {
+                            file,
+                            line,
+                            ..result_of(&results, id)
+                        }
+                    })
+                    .collect();
                 let done = tests.iter().all(|t| t.status == TestStatus::Passed);
                 TaskGrade {
                     name: task.name.clone(),
@@ -313,6 +327,8 @@ fn result_of(results: &BTreeMap<TestId, TestResult>, id: &TestId) -> TestResult 
         status: TestStatus::NotRun,
         duration_ms: 0,
         message: Some("listed but did not run (the test run was cut short)".into()),
+        file: None,
+        line: None,
     })
 }
 

@@ -9,11 +9,14 @@
 
 pub mod cli;
 pub mod course;
+pub mod dev;
 pub mod grade;
 pub mod interrupt;
+pub mod locate;
 pub mod nextest;
 pub mod perf;
 pub mod process;
+pub mod protected;
 pub mod render;
 pub mod report;
 pub mod run;

@@ -411,6 +411,8 @@ pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResu
                     status,
                     duration_ms,
                     message,
+                    file: None,
+                    line: None,
                 },
             );
         }

@@ -24,10 +24,27 @@ pub struct Report {
     pub max_score: u32,
     /// Whether the starters (`exercises`) or the reference solutions were graded.
     pub source: String,
+    /// Wall time of the whole run.
+    pub elapsed_ms: u64,
     /// Facts about the machine the grades were measured on.
     pub machine: Machine,
     /// One entry per graded exercise, in course order.
     pub exercises: Vec<ExerciseGrade>,
+    /// Protected files changed since the template (absent when not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protected: Option<ProtectedFiles>,
+}
+
+/// The result of comparing protected files with the template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtectedFiles {
+    /// The template commit compared against.
+    pub base: String,
+    /// Protected paths added, changed or deleted since `base`.
+    pub changed: Vec<String>,
+    /// Whether those files were put back before grading (`--restore-protected`).
+    pub restored: bool,
 }
 
 /// The machine the grades were measured on.
@@ -112,6 +129,12 @@ pub struct TestResult {
     /// Failure message (trimmed), when it did not pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The test's source file, relative to the course root, when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The line of the test function in `file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// A test's outcome.
@@ -193,6 +216,14 @@ impl Report {
     /// Whether every available point was earned.
     pub fn full_marks(&self) -> bool {
         self.score == self.max_score
+    }
+
+    /// Protected files changed and not restored: the grade is not to be trusted.
+    pub fn tampered(&self) -> &[String] {
+        match &self.protected {
+            Some(p) if !p.restored => &p.changed,
+            _ => &[],
+        }
     }
 }
 

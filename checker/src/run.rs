@@ -13,12 +13,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, Command, VerifyArgs};
+use crate::cli::{Cli, Command, DevCommand, VerifyArgs};
 use crate::course::{Course, Source};
 use crate::grade::{Grader, machine};
 use crate::nextest::Nextest;
+use crate::protected;
 use crate::render::{Format, render};
-use crate::report::{ExerciseStatus, Report, json_schema};
+use crate::report::{ExerciseStatus, ProtectedFiles, Report, json_schema};
 
 /// Where the last report is kept, for tools that show progress.
 pub const LAST_REPORT: &str = "target/checker/last-report.json";
@@ -43,7 +44,47 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Verify(args) => verify(&course, &args),
         Command::Hint { name } => hint(&course, &name),
+        Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
         Command::Schema => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn dev_check(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
+    let exercises = course.select(names)?;
+    let nextest = Nextest::new(&course.root)?;
+    let cores = fixtures::perf::available_parallelism();
+    let mut stderr = std::io::stderr();
+    let solutions = Grader::new(
+        course,
+        nextest.clone(),
+        Source::Solutions,
+        cores,
+        &mut stderr,
+    )
+    .grade(&exercises, machine(cores));
+    let starters = Grader::new(course, nextest, Source::Exercises, cores, &mut stderr)
+        .grade(&exercises, machine(cores));
+    let findings = crate::dev::check(course, &exercises, &solutions, &starters);
+    for warning in &findings.warnings {
+        println!("warning: {warning}");
+    }
+    for problem in &findings.problems {
+        println!("problem: {problem}");
+    }
+    if findings.problems.is_empty() {
+        println!(
+            "dev check: ok — {} exercise(s); solutions {}/{}, starters {}/{} ({} correctness points)",
+            exercises.len(),
+            solutions.score,
+            solutions.max_score,
+            starters.score,
+            starters.max_score,
+            crate::dev::correctness_points(&starters)
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("dev check: {} problem(s)", findings.problems.len());
+        Ok(ExitCode::from(1))
     }
 }
 
@@ -74,17 +115,33 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if let Some(output) = &args.output {
-        check_writable(output)?;
+    for path in args
+        .output
+        .iter()
+        .chain(args.also.iter().map(|(_, path)| path))
+    {
+        check_writable(path)?;
     }
     let nextest = Nextest::new(&course.root)?;
+    let protected = check_protected(course, args);
     let cores = fixtures::perf::available_parallelism();
     let mut stderr = std::io::stderr();
-    let report =
+    let mut report =
         Grader::new(course, nextest, source, cores, &mut stderr).grade(&exercises, machine(cores));
+    report.protected = protected;
 
     let mut rendered = Vec::new();
-    render(&report, args.format, &mut rendered).context("failed to render the report")?;
+    if args.format == Format::Github {
+        render_github(&report, &mut rendered)?;
+    } else {
+        render(&report, args.format, &mut rendered).context("failed to render the report")?;
+    }
+    for (format, path) in &args.also {
+        let mut extra = Vec::new();
+        render(&report, *format, &mut extra).context("failed to render the report")?;
+        write_atomically(path, &extra)?;
+        eprintln!("checker: {format:?} report written to {}", path.display());
+    }
     match &args.output {
         Some(path) => {
             write_atomically(path, &rendered)?;
@@ -101,16 +158,77 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(exit_code(&report))
 }
 
-/// 0 full marks, 1 below, 2 when no exercise could be graded at all.
+/// Compares the protected files with the template (and restores them when
+/// asked). A course that is not a git checkout is graded with a warning.
+fn check_protected(course: &Course, args: &VerifyArgs) -> Option<ProtectedFiles> {
+    if course.protected.is_empty() {
+        return None;
+    }
+    let checked = protected::check(&course.root, &course.protected, args.template.as_deref())
+        .and_then(|mut found| {
+            if args.restore_protected && !found.changed.is_empty() {
+                protected::restore(&course.root, &mut found)?;
+                eprintln!(
+                    "checker: restored {} protected file(s) from the template: {}",
+                    found.changed.len(),
+                    found.changed.join(", ")
+                );
+            }
+            Ok(found)
+        });
+    match checked {
+        Ok(found) => Some(found),
+        Err(error) => {
+            eprintln!("checker: warning: {error}");
+            None
+        }
+    }
+}
+
+/// The github format: annotations to `out`, the summary appended to
+/// `$GITHUB_STEP_SUMMARY` and the outputs to `$GITHUB_OUTPUT` when those are
+/// set (into `out` otherwise, so it can be tried locally).
+fn render_github(report: &Report, out: &mut Vec<u8>) -> anyhow::Result<()> {
+    let open = |var: &str| -> anyhow::Result<Option<std::fs::File>> {
+        match std::env::var_os(var) {
+            Some(path) if !path.is_empty() => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map(Some)
+                .with_context(|| {
+                    format!(
+                        "cannot append to ${var} ({})",
+                        PathBuf::from(&path).display()
+                    )
+                }),
+            _ => Ok(None),
+        }
+    };
+    let mut summary = open("GITHUB_STEP_SUMMARY")?;
+    let mut outputs = open("GITHUB_OUTPUT")?;
+    crate::render::github::render(
+        report,
+        &mut crate::render::github::Sinks {
+            annotations: out,
+            summary: summary.as_mut().map(|f| f as &mut dyn Write),
+            outputs: outputs.as_mut().map(|f| f as &mut dyn Write),
+        },
+    )
+    .context("failed to write the github report")
+}
+
+/// 0 full marks, 1 below (or protected files changed), 2 when no exercise
+/// could be graded at all.
 pub fn exit_code(report: &Report) -> ExitCode {
-    if !report.exercises.is_empty()
+    let nothing_graded = !report.exercises.is_empty()
         && report
             .exercises
             .iter()
-            .all(|e| e.status == ExerciseStatus::NotRun)
-    {
+            .all(|e| e.status == ExerciseStatus::NotRun);
+    if nothing_graded {
         ExitCode::from(2)
-    } else if report.full_marks() {
+    } else if report.full_marks() && report.tampered().is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -71,6 +71,9 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     writeln!(out)?;
+    if let Some(line) = super::protected_line(report) {
+        writeln!(out, "⚠ {line}")?;
+    }
     writeln!(out, "Score: {}/{}", report.score, report.max_score)?;
     render_next(report, out)
 }

@@ -66,6 +66,21 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         junit.add_test_suite(suite);
     }
+    if let Some(protected) = &report.protected {
+        let mut suite = TestSuite::new("protected-files");
+        let status = match super::protected_line(report) {
+            Some(line) if !protected.restored => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(line);
+                status
+            }
+            _ => TestCaseStatus::success(),
+        };
+        let mut case = TestCase::new("protected files unchanged", status);
+        case.set_classname("protected-files");
+        suite.add_test_case(case);
+        junit.add_test_suite(suite);
+    }
     junit.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
 }
@@ -78,8 +93,8 @@ mod tests {
     fn junit_report_snapshot_and_round_trip() {
         let xml = sample::rendered(Format::Junit);
         let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
-        assert_eq!(parsed.test_suites.len(), 2);
-        assert_eq!(parsed.failures, 4);
+        assert_eq!(parsed.test_suites.len(), 3);
+        assert_eq!(parsed.failures, 5);
         insta::assert_snapshot!(xml);
     }
 }

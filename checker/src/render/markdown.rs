@@ -14,6 +14,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "Graded `{}` on {}, {} cores, {}.",
         report.source, m.os, m.cores, m.rustc
     )?;
+    if let Some(line) = super::protected_line(report) {
+        writeln!(out)?;
+        writeln!(out, "> [!WARNING]\n> {}", line.replace('|', "\\|"))?;
+    }
     for exercise in &report.exercises {
         writeln!(out)?;
         writeln!(
@@ -40,7 +44,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     cell(test.message.as_deref().unwrap_or("did not pass"))
                 ),
                 None if task.tests.is_empty() => "not run".to_owned(),
-                None => format!("{} tests passed", task.tests.len()),
+                None => format!(
+                    "{} test{} passed",
+                    task.tests.len(),
+                    if task.tests.len() == 1 { "" } else { "s" }
+                ),
             };
             let mark = if task.score == task.max_score {
                 "✅"

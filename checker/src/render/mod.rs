@@ -3,6 +3,9 @@
 //! Each format is one module; none of them grades or re-reads anything, so a
 //! test renders a hand-made report into a `Vec<u8>` and snapshots it.
 
+mod classroom;
+pub mod github;
+mod gradescope;
 mod human;
 mod junit;
 mod markdown;
@@ -22,6 +25,14 @@ pub enum Format {
     Junit,
     /// Markdown, e.g. for a pull-request comment or a step summary.
     Markdown,
+    /// GitHub Actions: step summary, `::error` annotations and step outputs
+    /// (to `$GITHUB_STEP_SUMMARY` and `$GITHUB_OUTPUT` when set).
+    Github,
+    /// The JSON a GitHub Classroom grading reporter reads (base64 of it is
+    /// the `result` output of the github format).
+    Classroom,
+    /// Gradescope's `results.json`.
+    Gradescope,
 }
 
 /// Writes `report` in `format` to `out`.
@@ -34,7 +45,55 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         }
         Format::Junit => junit::render(report, out),
         Format::Markdown => markdown::render(report, out),
+        Format::Github => github::render(
+            report,
+            &mut github::Sinks {
+                annotations: out,
+                summary: None,
+                outputs: None,
+            },
+        ),
+        Format::Classroom => {
+            serde_json::to_writer_pretty(&mut *out, &classroom::result(report))
+                .map_err(io::Error::other)?;
+            writeln!(out)
+        }
+        Format::Gradescope => {
+            serde_json::to_writer_pretty(&mut *out, &gradescope::results(report))
+                .map_err(io::Error::other)?;
+            writeln!(out)
+        }
     }
+}
+
+/// One line saying which protected files changed, or `None`.
+fn protected_line(report: &Report) -> Option<String> {
+    let protected = report.protected.as_ref()?;
+    if protected.changed.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} protected file{} changed since the template ({}){}: {}",
+        protected.changed.len(),
+        if protected.changed.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        protected.base,
+        if protected.restored {
+            ", restored before grading"
+        } else {
+            ", the grade cannot be trusted"
+        },
+        protected.changed.join(", ")
+    ))
+}
+
+/// `exercise: task name`, the label of a task or perf check outside the
+/// terminal (Classroom, Gradescope, annotations).
+fn label(exercise: &str, kind: &str, name: &str) -> String {
+    format!("{exercise}: {kind} {name}")
 }
 
 fn exercise_status(status: ExerciseStatus) -> &'static str {
@@ -87,6 +146,10 @@ pub(crate) mod sample {
             status,
             duration_ms: 12,
             message: message.map(Into::into),
+            file: name
+                .split_once("::")
+                .map(|(binary, _)| format!("exercises/01-basics/tests/{binary}.rs")),
+            line: Some(10),
         };
         let perf = |name: &str, status, score, speedup| PerfGrade {
             name: name.into(),
@@ -110,6 +173,7 @@ pub(crate) mod sample {
             score: 25,
             max_score: 85,
             source: "exercises".into(),
+            elapsed_ms: 61_250,
             machine: Machine {
                 cores: 2,
                 os: "linux x86_64".into(),
@@ -185,6 +249,11 @@ pub(crate) mod sample {
                     }],
                 },
             ],
+            protected: Some(ProtectedFiles {
+                base: "0123abcd".into(),
+                changed: vec!["exercises/01-basics/tests/race.rs".into()],
+                restored: false,
+            }),
         }
     }
 

@@ -83,9 +83,17 @@ impl FixtureCourse {
 
     /// Runs the checker in the course root with `args`.
     pub fn checker(&self, args: &[&str]) -> Run {
+        self.checker_with_env(args, &[])
+    }
+
+    /// Runs the checker in the course root with `args` and extra `env`.
+    pub fn checker_with_env(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
         let started = Instant::now();
         let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
         command.args(args).current_dir(self.root());
+        for (key, value) in env {
+            command.env(key, value);
+        }
         if self.shared_target {
             command.env("CARGO_TARGET_DIR", shared_target_dir());
         } else {

@@ -1,0 +1,273 @@
+//! `checker dev check`: the instructor's gate that the course itself is
+//! sound, run by CI.
+//!
+//! - every graded correctness test fails on the starter (a test a `todo!()`
+//!   passes cannot tell a wrong answer from a right one);
+//! - every test passes on the reference solution, and every perf check is
+//!   credited with [`PERF_MARGIN`] to spare on this machine;
+//! - starter and solution mirror each other path for path, with the same
+//!   public items (the solution only fills in bodies);
+//! - every starter source file opens with `//!` lesson docs, and every
+//!   `todo!()` has a `// TODO:` above it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::course::{Course, Exercise};
+use crate::report::{PerfStatus, Report, TestStatus};
+
+/// How far above its requirement a solution's speedup must be.
+pub const PERF_MARGIN: f64 = 1.05;
+
+/// What the check found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Things to fix before the course ships.
+    pub problems: Vec<String>,
+    /// Things worth a look that do not fail the check.
+    pub warnings: Vec<String>,
+}
+
+/// Correctness points the starters earned (should be 0).
+pub fn correctness_points(report: &Report) -> u32 {
+    report
+        .exercises
+        .iter()
+        .flat_map(|e| &e.tasks)
+        .map(|t| t.score)
+        .sum()
+}
+
+/// Checks the course from a graded run of the solutions and one of the starters.
+pub fn check(
+    course: &Course,
+    exercises: &[&Exercise],
+    solutions: &Report,
+    starters: &Report,
+) -> Findings {
+    let mut findings = Findings::default();
+    for grade in &solutions.exercises {
+        if let Some(message) = &grade.message {
+            findings.problems.push(format!(
+                "{}: the solution did not grade: {message}",
+                grade.name
+            ));
+        }
+        for task in &grade.tasks {
+            for test in task.tests.iter().filter(|t| t.status != TestStatus::Passed) {
+                findings.problems.push(format!(
+                    "{}: the solution fails {} ({:?}): {}",
+                    grade.name,
+                    test.name,
+                    test.status,
+                    test.message.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        for check in &grade.perf {
+            match (check.status, check.speedup, check.required) {
+                (PerfStatus::Passed, Some(speedup), Some(required))
+                    if speedup < required * PERF_MARGIN =>
+                {
+                    findings.problems.push(format!(
+                        "{}: perf {} passes without margin: {speedup:.2}× against {required:.2}× required \
+                         (needs {PERF_MARGIN}× that)",
+                        grade.name, check.name
+                    ));
+                }
+                (PerfStatus::Passed | PerfStatus::NotApplicable, ..) => {}
+                (PerfStatus::Inconclusive, ..) => findings.warnings.push(format!(
+                    "{}: perf {} was inconclusive (busy machine?): {}",
+                    grade.name,
+                    check.name,
+                    check.message.as_deref().unwrap_or_default()
+                )),
+                (status, ..) => findings.problems.push(format!(
+                    "{}: the solution's perf {} is {status:?}: {}",
+                    grade.name,
+                    check.name,
+                    check.message.as_deref().unwrap_or_default()
+                )),
+            }
+        }
+    }
+    for grade in &starters.exercises {
+        for task in &grade.tasks {
+            for test in task.tests.iter().filter(|t| t.status == TestStatus::Passed) {
+                findings.problems.push(format!(
+                    "{}: the starter passes {} (task {}): the test cannot tell a stub from an answer",
+                    grade.name, test.name, task.name
+                ));
+            }
+        }
+        for check in grade.perf.iter().filter(|p| p.score > 0) {
+            findings.problems.push(format!(
+                "{}: the starter earns perf {}",
+                grade.name, check.name
+            ));
+        }
+    }
+    for exercise in exercises {
+        check_sources(&course.root, exercise, &mut findings);
+    }
+    findings
+}
+
+/// Mirror, API and tidiness checks on the source trees.
+fn check_sources(root: &Path, exercise: &Exercise, findings: &mut Findings) {
+    let starter = root.join("exercises").join(&exercise.name).join("src");
+    let solution = root.join("solutions").join(&exercise.name).join("src");
+    let starter_files = rust_files(&starter);
+    let solution_files = rust_files(&solution);
+    for missing in starter_files.symmetric_difference(&solution_files) {
+        findings.problems.push(format!(
+            "{}: src/{} exists in only one of exercises/ and solutions/",
+            exercise.name,
+            missing.display()
+        ));
+    }
+    for file in starter_files.intersection(&solution_files) {
+        let (Ok(starter_text), Ok(solution_text)) = (
+            std::fs::read_to_string(starter.join(file)),
+            std::fs::read_to_string(solution.join(file)),
+        ) else {
+            continue;
+        };
+        let where_ = format!("{}: src/{}", exercise.name, file.display());
+        let (starter_api, solution_api) =
+            (public_items(&starter_text), public_items(&solution_text));
+        for item in starter_api.symmetric_difference(&solution_api) {
+            let side = if starter_api.contains(item) {
+                "starter"
+            } else {
+                "solution"
+            };
+            findings.problems.push(format!(
+                "{where_}: public item only in the {side}: `{item}`"
+            ));
+        }
+        if !opens_with_lesson_docs(&starter_text) {
+            findings.problems.push(format!(
+                "{where_}: the starter file does not open with `//!` lesson docs"
+            ));
+        }
+        let lines: Vec<&str> = starter_text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.contains("todo!()")
+                && !lines[i.saturating_sub(12)..i]
+                    .iter()
+                    .any(|l| l.contains("// TODO:"))
+            {
+                findings.problems.push(format!(
+                    "{where_}:{}: a `todo!()` without a `// TODO:` above it",
+                    i + 1
+                ));
+            }
+        }
+    }
+}
+
+fn rust_files(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(relative) = path.strip_prefix(dir)
+            {
+                files.insert(relative.to_owned());
+            }
+        }
+    }
+    files
+}
+
+/// The signatures of `pub` items, whitespace-normalised: what a test can call.
+fn public_items(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.starts_with("pub ") && !l.starts_with("pub mod ") && !l.starts_with("pub use ")
+        })
+        .map(|l| {
+            let signature = l.split(['{', ';']).next().unwrap_or(l);
+            signature.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+fn opens_with_lesson_docs(text: &str) -> bool {
+    let mut in_attribute = false;
+    for line in text.lines().map(str::trim) {
+        if in_attribute {
+            in_attribute = !line.ends_with(")]");
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("#![") {
+            in_attribute = !line.ends_with(")]") && !line.ends_with(']');
+            continue;
+        }
+        return line.starts_with("//!");
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_items_ignore_bodies_and_whitespace() {
+        let starter = "pub fn f(x: u32) -> u32 {\n    todo!()\n}\npub struct S;\nfn private() {}\n";
+        let solution = "pub fn f(x:  u32) -> u32 {\n    x + 1\n}\npub struct S;\n";
+        assert_eq!(public_items(starter), public_items(solution));
+        assert!(public_items("pub fn g() {}").contains("pub fn g()"));
+    }
+
+    #[test]
+    fn a_passing_starter_test_and_a_failing_solution_are_problems() {
+        let report = crate::render::sample::report();
+        let course = Course {
+            root: PathBuf::from("/nonexistent"),
+            protected: Vec::new(),
+            exercises: Vec::new(),
+        };
+        let findings = check(&course, &[], &report, &report);
+        let all = findings.problems.join("\n");
+        assert!(
+            all.contains("the starter passes spawn_join::order"),
+            "{all}"
+        );
+        assert!(
+            all.contains("the solution fails race::exact_total"),
+            "{all}"
+        );
+        assert!(
+            all.contains("the solution's perf cpu-slow is BelowThreshold"),
+            "{all}"
+        );
+        assert!(
+            all.contains("02-broken: the solution did not grade"),
+            "{all}"
+        );
+        assert!(all.contains("the starter earns perf cpu-primes"), "{all}");
+    }
+
+    #[test]
+    fn lesson_docs_may_follow_crate_attributes() {
+        assert!(opens_with_lesson_docs(
+            "#![allow(\n    dead_code,\n    reason = \"x\"\n)]\n\n//! Lesson\n"
+        ));
+        assert!(opens_with_lesson_docs("//! Lesson\nuse x;"));
+        assert!(!opens_with_lesson_docs("use x;\n//! late"));
+    }
+}

@@ -1,0 +1,224 @@
+//! `--format github` and protected files, end to end on a fixture course
+//! that is a git repository made from a "template" commit.
+
+mod support;
+
+use std::process::Command;
+
+use support::{FixtureCourse, manifest};
+
+const COURSE: &str = r#"
+format_version = 1
+protected = ["course.toml", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml"]
+
+[[exercise]]
+name = "01-sums"
+package = "sums"
+title = "Sums"
+notebook = 244
+
+[[exercise.task]]
+name = "adds"
+filter = "test(adds)"
+points = 4
+hint = "add"
+
+[[exercise.task]]
+name = "doubles"
+filter = "test(doubles)"
+points = 6
+hint = "double"
+"#;
+
+const TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
+
+/// A template repository whose student solved `add` but not `double`.
+fn course() -> FixtureCourse {
+    let course = FixtureCourse::new(
+        COURSE,
+        &[
+            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
+            (
+                "exercises/01-sums/src/lib.rs",
+                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
+            ),
+            ("exercises/01-sums/tests/t.rs", TESTS),
+            (".gitignore", "target/\n"),
+        ],
+    );
+    git(&course, &["init", "-q"]);
+    git(&course, &["add", "-A"]);
+    git(&course, &["commit", "-qm", "template"]);
+    course
+}
+
+fn git(course: &FixtureCourse, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(course.root())
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn github_run(course: &FixtureCourse, extra: &[&str]) -> (support::Run, String, String) {
+    let summary = course.root().join("summary.md");
+    let outputs = course.root().join("outputs.txt");
+    let mut args = vec!["verify", "--format", "github"];
+    args.extend_from_slice(extra);
+    let run = course.checker_with_env(
+        &args,
+        &[
+            ("GITHUB_STEP_SUMMARY", summary.as_os_str()),
+            ("GITHUB_OUTPUT", outputs.as_os_str()),
+        ],
+    );
+    let summary = std::fs::read_to_string(summary).unwrap_or_default();
+    let outputs = std::fs::read_to_string(outputs).unwrap_or_default();
+    (run, summary, outputs)
+}
+
+#[test]
+fn github_format_writes_summary_outputs_and_annotations() {
+    let course = course();
+    let (run, summary, outputs) = github_run(&course, &["--also", "gradescope=results.json"]);
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert!(summary.starts_with("# Course grade: 4/10"), "{summary}");
+    assert!(
+        summary.contains("| ❌ | task `doubles` | 0/6 |"),
+        "{summary}"
+    );
+    assert!(
+        outputs.contains("score=4\nmax_score=10\nprotected_changed=0\nprotected_files=\nresult="),
+        "{outputs}"
+    );
+    // One annotation per failing test, at the test's file and line.
+    assert!(
+        run.stdout.contains(
+            "::error title=01-sums%3A task doubles,file=exercises/01-sums/tests/t.rs,line=7::t::doubles failed: "
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("double 4"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("# Course grade"),
+        "the summary went to its file"
+    );
+    let gradescope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(course.root().join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(gradescope["score"], 4);
+    assert_eq!(gradescope["tests"][1]["status"], "failed");
+}
+
+#[test]
+fn without_the_github_variables_everything_goes_to_stdout() {
+    let course = course();
+    let run = course.checker(&["verify", "--format", "github"]);
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stdout.contains("::error title=01-sums%3A task doubles"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("# Course grade: 4/10"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\nscore=4\nmax_score=10\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_edited_test_is_flagged_in_every_format_and_restored_on_request() {
+    let course = course();
+    // The student "fixes" the failing test instead of the code.
+    course.write(
+        "exercises/01-sums/tests/t.rs",
+        &TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
+    );
+    let (run, summary, outputs) = github_run(
+        &course,
+        &["--also", "json=report.json", "--also", "junit=junit.xml"],
+    );
+    assert_eq!(
+        run.code,
+        Some(1),
+        "full marks, but against edited tests; stderr:\n{}",
+        run.stderr
+    );
+    assert!(
+        outputs.contains("score=10\nmax_score=10\nprotected_changed=1\n"),
+        "{outputs}"
+    );
+    assert!(
+        run.stdout
+            .contains("::error file=exercises/01-sums/tests/t.rs,title=protected file::"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        summary.contains("1 protected file changed since the template"),
+        "{summary}"
+    );
+    let json = std::fs::read_to_string(course.root().join("report.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    support::assert_valid_report(&report);
+    assert_eq!(
+        report["protected"]["changed"][0],
+        "exercises/01-sums/tests/t.rs"
+    );
+    assert_eq!(report["protected"]["restored"], false);
+    let junit = std::fs::read_to_string(course.root().join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("protected files unchanged") && junit.contains("<failure"),
+        "{junit}"
+    );
+    let human = course.checker(&["verify"]);
+    assert!(
+        human.stdout.contains("⚠ 1 protected file changed"),
+        "{}",
+        human.stdout
+    );
+
+    // In CI: put the template's tests back, then grade against them.
+    let (run, _, outputs) = github_run(&course, &["--restore-protected"]);
+    assert!(
+        run.stderr.contains("restored 1 protected file(s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        outputs.contains("score=4\nmax_score=10\nprotected_changed=1\n"),
+        "{outputs}"
+    );
+    let restored =
+        std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs")).unwrap();
+    assert_eq!(restored, TESTS);
+}
+
+#[test]
+fn student_code_changes_are_not_protected() {
+    let course = course();
+    course.write(
+        "exercises/01-sums/src/lib.rs",
+        "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
+    );
+    let (run, report) = course.verify_json(&[]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(
+        report["protected"]["changed"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(report["score"], 10);
+}
