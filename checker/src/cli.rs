@@ -25,10 +25,35 @@ pub struct Cli {
 pub enum Command {
     /// Grade exercises (all of them, or those named).
     Verify(VerifyArgs),
+    /// Re-grade one exercise every time you save a file of it.
+    Watch {
+        /// The exercise (default: the first one not yet done).
+        exercise: Option<String>,
+        /// Poll for changes instead of using file events (for network or
+        /// container file systems where events do not arrive).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Show every exercise and task, done or pending, and what to do next.
+    List,
     /// Print the hint of a task or perf check.
     Hint {
         /// The task's or check's name, as the report shows it.
         name: String,
+    },
+    /// Put one exercise's starter files back (asks first).
+    Reset {
+        /// The exercise to reset.
+        exercise: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Check that this machine is ready to grade.
+    Doctor {
+        /// Install what is missing (cargo-nextest).
+        #[arg(long)]
+        fix: bool,
     },
     /// Print the JSON Schema of the `--format json` report.
     Schema,

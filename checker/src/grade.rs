@@ -19,6 +19,7 @@ use crate::report::{
     ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report,
     TaskGrade, TestResult, TestStatus,
 };
+use crate::task_map::TaskMapCache;
 
 /// Grades exercises of one course.
 pub struct Grader<'a> {
@@ -26,6 +27,7 @@ pub struct Grader<'a> {
     nextest: Nextest,
     source: Source,
     cores: usize,
+    with_perf: bool,
     progress: &'a mut dyn Write,
 }
 
@@ -44,8 +46,15 @@ impl<'a> Grader<'a> {
             nextest,
             source,
             cores,
+            with_perf: true,
             progress,
         }
+    }
+
+    /// Skips the perf checks (reported `not_run`), for quick re-grading.
+    pub fn without_perf(mut self) -> Self {
+        self.with_perf = false;
+        self
     }
 
     /// Grades `exercises` in order and assembles the report.
@@ -96,7 +105,8 @@ impl<'a> Grader<'a> {
                 };
                 self.unrunnable(exercise, &package, ExerciseStatus::CompileError, message)
             }
-            Ok(Listing::Built(_)) => match self.grade_built(exercise, &package) {
+            Ok(Listing::Built(all_tests)) => match self.grade_built(exercise, &package, &all_tests)
+            {
                 Ok(grade) => grade,
                 Err(message) => {
                     self.unrunnable(exercise, &package, ExerciseStatus::NotRun, message)
@@ -105,20 +115,29 @@ impl<'a> Grader<'a> {
         }
     }
 
-    fn grade_built(&mut self, exercise: &Exercise, package: &str) -> Result<ExerciseGrade, String> {
+    fn grade_built(
+        &mut self,
+        exercise: &Exercise,
+        package: &str,
+        all_tests: &[TestId],
+    ) -> Result<ExerciseGrade, String> {
         let exercise_index = self
             .course
             .exercises
             .iter()
             .position(|e| e.name == exercise.name)
             .unwrap_or_default();
+        let cache = TaskMapCache::new(&self.course.root, package, all_tests);
         let mut selections = Vec::with_capacity(exercise.tasks.len());
         for (j, task) in exercise.tasks.iter().enumerate() {
             let key = format!("course.toml: exercise[{exercise_index}].task[{j}].filter");
-            let tests = self
-                .nextest
-                .list_matching(package, &task.filter)
-                .map_err(|e| format!("{key}: {e}"))?;
+            let tests = match cache.get(&task.filter) {
+                Some(tests) => tests,
+                None => self
+                    .nextest
+                    .list_matching(package, &task.filter)
+                    .map_err(|e| format!("{key}: {e}"))?,
+            };
             if tests.is_empty() {
                 return Err(format!(
                     "{key}: `{}` matches no test in package {package} \
@@ -128,6 +147,13 @@ impl<'a> Grader<'a> {
             }
             selections.push(tests);
         }
+        cache.store(
+            exercise
+                .tasks
+                .iter()
+                .map(|t| t.filter.as_str())
+                .zip(&selections),
+        );
 
         self.say(format_args!("  running the correctness tests…"));
         let filter = format!("not {PERF_TESTS}");
@@ -163,6 +189,20 @@ impl<'a> Grader<'a> {
             })
             .collect();
 
+        if !self.with_perf {
+            let perf = exercise
+                .perf
+                .iter()
+                .map(|check| {
+                    perf::not_run(
+                        check,
+                        self.cores,
+                        "not timed here: `cargo checker verify` runs the perf checks",
+                    )
+                })
+                .collect();
+            return Ok(assemble(exercise, package, None, tasks, perf));
+        }
         let count = exercise.perf.len();
         let perf: Vec<PerfGrade> = exercise
             .perf

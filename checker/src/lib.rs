@@ -8,6 +8,7 @@
 //! [`run`] is the CLI edge that maps all of it onto exit codes.
 
 pub mod cli;
+pub mod commands;
 pub mod course;
 pub mod dev;
 pub mod grade;
@@ -20,3 +21,6 @@ pub mod protected;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod store;
+pub mod task_map;
+pub mod term;

@@ -20,6 +20,7 @@ use crate::nextest::Nextest;
 use crate::protected;
 use crate::render::{Format, render};
 use crate::report::{ExerciseStatus, ProtectedFiles, Report, json_schema};
+use crate::term::{Progress, colour_stdout, colourize};
 
 /// Where the last report is kept, for tools that show progress.
 pub const LAST_REPORT: &str = "target/checker/last-report.json";
@@ -44,9 +45,57 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Verify(args) => verify(&course, &args),
         Command::Hint { name } => hint(&course, &name),
+        Command::List => {
+            crate::commands::list::render(&course, &mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reset { exercise, yes } => {
+            let selected = course.select(std::slice::from_ref(&exercise))?;
+            let exercise = selected.first().context("no exercise selected")?;
+            crate::commands::reset::reset(&course.root, exercise, yes, &mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor { fix } => doctor(&course, fix),
+        Command::Watch { exercise, poll } => {
+            let exercise = match exercise {
+                Some(name) => *course
+                    .select(&[name])?
+                    .first()
+                    .context("no exercise selected")?,
+                None => first_unfinished(&course),
+            };
+            crate::commands::watch::watch(&course, exercise, poll)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
         Command::Schema => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn doctor(course: &Course, fix: bool) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout();
+    let mut ready = crate::commands::doctor::diagnose(course, &mut stdout)?;
+    if !ready && fix {
+        println!("\nInstalling cargo-nextest: cargo install cargo-nextest --locked");
+        if crate::commands::doctor::install_nextest()? {
+            println!();
+            ready = crate::commands::doctor::diagnose(course, &mut stdout)?;
+        }
+    }
+    Ok(if ready {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The first exercise whose last grade is not full marks (or never graded).
+fn first_unfinished(course: &Course) -> &crate::course::Exercise {
+    course
+        .exercises
+        .iter()
+        .find(|e| crate::store::load(&course.root, &e.name).is_none_or(|g| g.score < g.max_score))
+        .unwrap_or(&course.exercises[0])
 }
 
 fn dev_check(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
@@ -125,10 +174,14 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let nextest = Nextest::new(&course.root)?;
     let protected = check_protected(course, args);
     let cores = fixtures::perf::available_parallelism();
-    let mut stderr = std::io::stderr();
-    let mut report =
-        Grader::new(course, nextest, source, cores, &mut stderr).grade(&exercises, machine(cores));
+    let mut progress = Progress::stderr();
+    let mut report = Grader::new(course, nextest, source, cores, &mut progress)
+        .grade(&exercises, machine(cores));
+    progress.finish();
     report.protected = protected;
+    if let Err(error) = crate::store::save(&course.root, &report) {
+        eprintln!("checker: warning: could not keep the results for `checker list`: {error}");
+    }
 
     let mut rendered = Vec::new();
     if args.format == Format::Github {
@@ -150,9 +203,14 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("checker: score {}/{}", report.score, report.max_score);
             }
         }
-        None => std::io::stdout()
-            .write_all(&rendered)
-            .context("failed to write the report")?,
+        None => {
+            if args.format == Format::Human && colour_stdout() {
+                rendered = colourize(&String::from_utf8_lossy(&rendered)).into_bytes();
+            }
+            std::io::stdout()
+                .write_all(&rendered)
+                .context("failed to write the report")?
+        }
     }
     keep_last_report(course, &report);
     Ok(exit_code(&report))

@@ -145,10 +145,107 @@ fn plural(n: usize) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::render::{Format, sample};
+    use crate::render::{Format, render, sample};
+    use crate::report::{ExerciseStatus, Report, TestStatus};
 
     #[test]
     fn human_report_snapshot() {
         insta::assert_snapshot!(sample::rendered(Format::Human));
+    }
+
+    /// The sample report cut down to one exercise and the named items, with
+    /// totals and statuses recomputed, rendered without the protected-files
+    /// line.
+    fn only(exercise: usize, tasks: &[&str], perf: &[&str], status: ExerciseStatus) -> String {
+        let mut report: Report = sample::report();
+        let mut grade = report.exercises.swap_remove(exercise);
+        grade.tasks.retain(|t| tasks.contains(&t.name.as_str()));
+        grade.perf.retain(|p| perf.contains(&p.name.as_str()));
+        grade.score = grade.tasks.iter().map(|t| t.score).sum::<u32>()
+            + grade.perf.iter().map(|p| p.score).sum::<u32>();
+        grade.max_score = grade.tasks.iter().map(|t| t.max_score).sum::<u32>()
+            + grade.perf.iter().map(|p| p.max_score).sum::<u32>();
+        grade.status = status;
+        report.score = grade.score;
+        report.max_score = grade.max_score;
+        report.exercises = vec![grade];
+        report.protected = None;
+        let mut out = Vec::new();
+        render(&report, Format::Human, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_passed() {
+        insta::assert_snapshot!(only(
+            0,
+            &["spawn-join"],
+            &["cpu-primes"],
+            ExerciseStatus::Passed
+        ));
+    }
+
+    #[test]
+    fn human_failed_test_shows_the_trimmed_assertion() {
+        let mut text = only(0, &["race"], &[], ExerciseStatus::Failed);
+        assert!(
+            text.contains("assertion `left == right` failed: lost updates"),
+            "{text}"
+        );
+        text = text.replace("2 of 2", "of");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn human_compile_error_shows_the_first_error_with_file_and_line() {
+        let text = only(
+            1,
+            &["broken-task"],
+            &["cpu-broken"],
+            ExerciseStatus::CompileError,
+        );
+        assert!(
+            text.contains("does not compile (src/lib.rs:1:21)"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn human_timeout_names_the_test_and_says_possible_deadlock() {
+        let mut report: Report = sample::report();
+        let race = &mut report.exercises[0].tasks[1];
+        race.tests.retain(|t| t.status == TestStatus::Timeout);
+        let text = only_from(report);
+        assert!(
+            text.contains("race::deadlock (timeout)") && text.contains("possible deadlock"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    fn only_from(mut report: Report) -> String {
+        report.exercises.truncate(1);
+        report.exercises[0].tasks.retain(|t| t.name == "race");
+        report.exercises[0].perf.clear();
+        report.exercises[0].status = ExerciseStatus::Timeout;
+        report.exercises[0].score = 0;
+        report.exercises[0].max_score = 15;
+        report.score = 0;
+        report.max_score = 15;
+        report.protected = None;
+        let mut out = Vec::new();
+        render(&report, Format::Human, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_perf_shortfall_shows_measured_required_and_cpu_use() {
+        let text = only(0, &[], &["cpu-slow"], ExerciseStatus::Failed);
+        assert!(
+            text.contains("speedup 1.01×, needs 1.40×, CPU use 1.03"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 }

@@ -1,0 +1,112 @@
+//! `checker list`: every exercise and task with its state, the next thing to
+//! do, and a progress bar of points, from the last grades in
+//! `target/checker/results/` (see [`crate::store`]).
+
+use std::io::{self, Write};
+
+use crate::course::Course;
+use crate::report::{PerfStatus, TaskGrade};
+use crate::store;
+
+/// Writes the progress overview of `course` to `out`.
+pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
+    let mut earned = 0;
+    let mut available = 0;
+    let mut next: Option<(String, String)> = None;
+    let mut body = Vec::new();
+    for exercise in &course.exercises {
+        let grade = store::load(&course.root, &exercise.name);
+        let max = grade
+            .as_ref()
+            .map_or(exercise.max_points(), |g| g.max_score);
+        let score = grade.as_ref().map_or(0, |g| g.score);
+        earned += score;
+        available += max;
+        match &grade {
+            Some(_) => writeln!(
+                body,
+                "{} · {}  {score}/{max}",
+                exercise.name, exercise.title
+            )?,
+            None => writeln!(
+                body,
+                "{} · {}  not graded yet",
+                exercise.name, exercise.title
+            )?,
+        }
+        for task in &exercise.tasks {
+            let graded: Option<&TaskGrade> = grade
+                .as_ref()
+                .and_then(|g| g.tasks.iter().find(|t| t.name == task.name));
+            let done = graded.is_some_and(|t| t.score == t.max_score && !t.tests.is_empty());
+            if !done && next.is_none() {
+                next = Some((task.name.clone(), exercise.name.clone()));
+            }
+            let state = if done { "✓ done   " } else { "✗ pending" };
+            writeln!(
+                body,
+                "  {state}      task {:<24} {:>3} pts",
+                task.name, task.points
+            )?;
+        }
+        for check in &exercise.perf {
+            let graded = grade
+                .as_ref()
+                .and_then(|g| g.perf.iter().find(|p| p.name == check.name));
+            let state = match graded.map(|p| p.status) {
+                Some(PerfStatus::Passed) => "✓ done        ",
+                Some(PerfStatus::NotApplicable) => "· n/a         ",
+                _ => "✗ perf-pending",
+            };
+            if state.starts_with('✗') && next.is_none() {
+                next = Some((check.name.clone(), exercise.name.clone()));
+            }
+            writeln!(
+                body,
+                "  {state} perf {:<24} {:>3} pts",
+                check.name, check.points
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "Progress {} {earned}/{available} points",
+        bar(earned, available, 30)
+    )?;
+    writeln!(out)?;
+    out.write_all(&body)?;
+    writeln!(out)?;
+    match next {
+        Some((item, exercise)) => {
+            writeln!(out, "Next: `{item}` in {exercise}.")?;
+            writeln!(
+                out,
+                "      `cargo checker watch {exercise}` re-grades it as you save; `cargo checker hint {item}` helps."
+            )
+        }
+        None => writeln!(out, "Everything is done. Well done!"),
+    }
+}
+
+/// `[#####.....]`-style bar, `width` cells wide.
+fn bar(done: u32, total: u32, width: usize) -> String {
+    let filled = if total == 0 {
+        0
+    } else {
+        (done as usize * width).div_ceil(total as usize).min(width)
+    };
+    format!("[{}{}]", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_fills_in_proportion() {
+        assert_eq!(bar(0, 10, 4), "[░░░░]");
+        assert_eq!(bar(5, 10, 4), "[██░░]");
+        assert_eq!(bar(10, 10, 4), "[████]");
+        assert_eq!(bar(0, 0, 2), "[░░]");
+    }
+}
