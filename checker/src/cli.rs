@@ -99,6 +99,10 @@ pub struct VerifyArgs {
     /// repository's root commit).
     #[arg(long, value_name = "REF")]
     pub template: Option<String>,
+    /// Replay the perf checks' inputs from this seed (a report prints the
+    /// seed of each check); default: fresh inputs every run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// Put changed protected files back to the template's version before
     /// grading. For CI: it discards local edits to tests and fixtures.
     #[arg(long)]

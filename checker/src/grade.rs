@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use fixtures::perf::{PERF_DIR_ENV, PerfRecord};
+use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PerfRecord};
 
 use crate::course::{Course, Exercise, PerfCheck, Source};
 use crate::locate::TestSources;
@@ -28,6 +28,7 @@ pub struct Grader<'a> {
     source: Source,
     cores: usize,
     with_perf: bool,
+    seed: Option<u64>,
     progress: &'a mut dyn Write,
 }
 
@@ -47,8 +48,15 @@ impl<'a> Grader<'a> {
             source,
             cores,
             with_perf: true,
+            seed: None,
             progress,
         }
+    }
+
+    /// Replays perf inputs from `seed` (the `seed` a report printed).
+    pub fn with_seed(mut self, seed: Option<u64>) -> Self {
+        self.seed = seed;
+        self
     }
 
     /// Skips the perf checks (reported `not_run`), for quick re-grading.
@@ -232,6 +240,7 @@ impl<'a> Grader<'a> {
             .join(package)
             .join(&check.name);
         let mut remeasures = Vec::new();
+        let seed = self.seed;
         let grade = perf::grade(check, cores, |attempt| {
             if attempt > 1 {
                 remeasures.push(attempt);
@@ -241,6 +250,7 @@ impl<'a> Grader<'a> {
                 package,
                 check,
                 &record_root.join(format!("attempt-{attempt}")),
+                seed,
             )
         });
         for attempt in remeasures {
@@ -290,7 +300,13 @@ impl<'a> Grader<'a> {
 }
 
 /// Runs one perf test with a fresh record directory and reads what it wrote.
-fn measure_once(nextest: &Nextest, package: &str, check: &PerfCheck, dir: &Path) -> Measurement {
+fn measure_once(
+    nextest: &Nextest,
+    package: &str,
+    check: &PerfCheck,
+    dir: &Path,
+    seed: Option<u64>,
+) -> Measurement {
     if let Err(e) = std::fs::remove_dir_all(dir)
         && e.kind() != std::io::ErrorKind::NotFound
     {
@@ -300,7 +316,12 @@ fn measure_once(nextest: &Nextest, package: &str, check: &PerfCheck, dir: &Path)
         return Measurement::Failed(format!("failed to create {}: {e}", dir.display()));
     }
     let filter = format!("test(={})", check.test);
-    let results = match nextest.run(package, &filter, &[(PERF_DIR_ENV, dir)]) {
+    let seed = seed.map(|s| s.to_string());
+    let mut env = vec![(PERF_DIR_ENV, dir.as_os_str())];
+    if let Some(seed) = &seed {
+        env.push((PERF_SEED_ENV, std::ffi::OsStr::new(seed)));
+    }
+    let results = match nextest.run(package, &filter, &env) {
         Ok(results) => results,
         Err(e) => return Measurement::Failed(e.to_string()),
     };

@@ -218,7 +218,7 @@ impl Nextest {
         &self,
         package: &str,
         filter: &str,
-        env: &[(&str, &Path)],
+        env: &[(&str, &std::ffi::OsStr)],
     ) -> Result<BTreeMap<TestId, TestResult>, NextestError> {
         let junit = self.junit_path();
         // A stale report from an earlier run must never be read as this one's.

@@ -10,8 +10,9 @@
 //! - a shortfall while the calibration job also fell short is `inconclusive`
 //!   (the machine was busy): never failed and never credited, so the check
 //!   leaves both the score and the maximum, as a not-applicable one does;
-//! - a shortfall or an inconclusive measurement is re-measured, at most
-//!   [`MAX_ATTEMPTS`] measurements in all.
+//! - a shortfall, an inconclusive measurement, or a pass whose bootstrap
+//!   interval straddles the requirement is re-measured, at most
+//!   [`MAX_ATTEMPTS`] measurements in all (see [`grade`]).
 
 use fixtures::perf::PerfRecord;
 
@@ -35,6 +36,14 @@ pub enum Measurement {
 
 /// Grades `check` on a machine with `cores` cores, calling `measure(attempt)`
 /// (attempt counts from 1) as often as the rules allow.
+///
+/// A measurement settles the grade when it is a clear pass (the whole
+/// bootstrap interval of its median at or above the requirement), a wrong
+/// answer, an error or an unexplained speedup. Anything else — a shortfall,
+/// an inconclusive measurement, a pass whose interval straddles the
+/// requirement — is measured again. After [`MAX_ATTEMPTS`] the rounds of
+/// every measurement the calibration job vouched for are pooled and judged
+/// together; if it vouched for none, the check is inconclusive.
 pub fn grade(
     check: &PerfCheck,
     cores: usize,
@@ -44,34 +53,90 @@ pub fn grade(
         Requirement::NotApplicable => return not_applicable(check, cores),
         Requirement::Speedup(required) => required,
     };
-    let mut decided: Option<PerfGrade> = None;
-    let mut made = 0;
+    let mut vouched: Vec<PerfRecord> = Vec::new();
+    let mut last = None;
     for attempt in 1..=MAX_ATTEMPTS {
-        made = attempt;
-        let grade = judge(check, required, attempt, measure(attempt));
-        let settled = !matches!(
-            grade.status,
-            PerfStatus::BelowThreshold | PerfStatus::Inconclusive
-        );
-        // A real shortfall outranks a busy-machine shrug when nothing passes.
-        let keep = match (&decided, grade.status) {
-            (None, _) => true,
-            (Some(prev), PerfStatus::BelowThreshold) => {
-                prev.status != PerfStatus::BelowThreshold || settled
+        let record = match measure(attempt) {
+            Measurement::Failed(message) => {
+                return PerfGrade {
+                    message: Some(message),
+                    ..blank(check, Some(required), PerfStatus::Error, attempt)
+                };
             }
-            (Some(prev), _) => prev.status == PerfStatus::Inconclusive,
+            Measurement::Record(record) => record,
         };
-        if keep {
-            decided = Some(grade);
+        let grade = judge(check, required, attempt, &record);
+        let clear_pass = grade.status == PerfStatus::Passed
+            && grade.interval.is_none_or(|[low, _]| low >= required);
+        match grade.status {
+            _ if clear_pass => return grade,
+            PerfStatus::WrongAnswer | PerfStatus::Error | PerfStatus::Unexplained => return grade,
+            PerfStatus::Inconclusive => {}
+            _ => vouched.push(record),
         }
-        if settled {
-            break;
-        }
+        last = Some(grade);
     }
-    let mut grade = decided.unwrap_or_else(|| blank(check, Some(required), PerfStatus::Error, 0));
-    // `attempts` counts every measurement made, whichever one decided.
-    grade.attempts = made;
+    let Some(pooled) = pool(&vouched) else {
+        // Only busy-machine measurements: report the last one.
+        return last.unwrap_or_else(|| {
+            blank(
+                check,
+                Some(required),
+                PerfStatus::Inconclusive,
+                MAX_ATTEMPTS,
+            )
+        });
+    };
+    let mut grade = judge(check, required, MAX_ATTEMPTS, &pooled);
+    grade.message = Some(match grade.message.take() {
+        Some(message) => format!(
+            "decided on the {} rounds of {} measurement(s) the calibration vouched for: {message}",
+            pooled.rounds.len(),
+            vouched.len()
+        ),
+        None => format!(
+            "decided on the {} rounds of {} measurement(s) the calibration vouched for",
+            pooled.rounds.len(),
+            vouched.len()
+        ),
+    });
     grade
+}
+
+/// All rounds of several measurements of one check, as one record.
+fn pool(records: &[PerfRecord]) -> Option<PerfRecord> {
+    let first = records.first()?;
+    Some(PerfRecord {
+        rounds: records
+            .iter()
+            .flat_map(|r| r.rounds.iter().cloned())
+            .collect(),
+        peak_threads: records.iter().filter_map(|r| r.peak_threads).max(),
+        peak_processes: records.iter().filter_map(|r| r.peak_processes).max(),
+        ..first.clone()
+    })
+}
+
+/// A 90 % bootstrap interval of the median of `values` (2000 resamples,
+/// seeded, so the same record always gives the same interval).
+pub fn median_interval(values: &[f64], seed: u64) -> Option<[f64; 2]> {
+    if values.is_empty() {
+        return None;
+    }
+    const RESAMPLES: usize = 2000;
+    let mut rng = fixtures::inputs::SeededRng::new(seed);
+    let mut medians: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            let sample =
+                (0..values.len()).map(|_| values[(rng.next_u64() % values.len() as u64) as usize]);
+            fixtures::perf::median(sample).unwrap_or_default()
+        })
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    Some([
+        medians[RESAMPLES * 5 / 100],
+        medians[RESAMPLES * 95 / 100 - 1],
+    ])
 }
 
 fn not_applicable(check: &PerfCheck, cores: usize) -> PerfGrade {
@@ -83,24 +148,18 @@ fn not_applicable(check: &PerfCheck, cores: usize) -> PerfGrade {
     }
 }
 
-fn judge(check: &PerfCheck, required: f64, attempt: u32, measurement: Measurement) -> PerfGrade {
-    let record = match measurement {
-        Measurement::Failed(message) => {
-            return PerfGrade {
-                message: Some(message),
-                ..blank(check, Some(required), PerfStatus::Error, attempt)
-            };
-        }
-        Measurement::Record(record) => record,
-    };
+fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) -> PerfGrade {
     let speedup = record.median_speedup();
     let utilization = record.median_cpu_utilization();
     let calibration = record.median_calibration_speedup();
+    let speedups: Vec<f64> = record.rounds.iter().map(|r| r.speedup()).collect();
     let mut grade = PerfGrade {
         speedup,
+        interval: median_interval(&speedups, record.seed),
         cpu_utilization: utilization,
         calibration_speedup: calibration,
         peak_threads: record.peak_threads,
+        peak_processes: record.peak_processes,
         rounds: u32::try_from(record.rounds.len()).unwrap_or(u32::MAX),
         seed: Some(record.seed),
         ..blank(check, Some(required), PerfStatus::Error, attempt)
@@ -180,11 +239,13 @@ fn blank(check: &PerfCheck, required: Option<f64>, status: PerfStatus, attempts:
         name: check.name.clone(),
         kind: check.kind,
         speedup: None,
+        interval: None,
         required,
         rule: check.rule(),
         cpu_utilization: None,
         calibration_speedup: None,
         peak_threads: None,
+        peak_processes: None,
         status,
         score: 0,
         max_score: if status == PerfStatus::NotApplicable {
@@ -262,6 +323,7 @@ mod tests {
             warmup_rounds: 1,
             threads_at_start: Some(2),
             peak_threads: Some(4),
+            peak_processes: None,
             rounds: vec![round; MIN_ROUNDS],
         }
     }
@@ -370,6 +432,55 @@ mod tests {
         assert_eq!(
             (grade.status, grade.message.as_deref(), calls),
             (PerfStatus::Error, Some("panicked"), 1)
+        );
+    }
+
+    /// A record whose rounds alternate between two candidate wall times.
+    fn noisy(fast_ms: u64, slow_ms: u64) -> PerfRecord {
+        let mut noisy = record(300, fast_ms, 2 * fast_ms, Some(1.9));
+        for (i, round) in noisy.rounds.iter_mut().enumerate() {
+            let ms = if i % 2 == 0 { fast_ms } else { slow_ms };
+            round.candidate.wall_ns = ms * 1_000_000;
+            round.candidate.cpu_ns = 2 * ms * 1_000_000;
+        }
+        noisy
+    }
+
+    #[test]
+    fn the_interval_is_of_the_median_and_reproducible() {
+        let values = [1.0, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9];
+        let [low, high] = median_interval(&values, 7).unwrap();
+        assert_eq!(
+            (low, high),
+            (1.9, 1.9),
+            "one outlier round does not move the median"
+        );
+        let spread = [1.2, 1.9, 1.2, 1.9, 1.2, 1.9, 1.2, 1.9, 1.9];
+        let [low, high] = median_interval(&spread, 7).unwrap();
+        assert!(low < 1.4 && high > 1.4, "[{low}, {high}]");
+        assert_eq!(median_interval(&spread, 7), median_interval(&spread, 7));
+        assert_eq!(median_interval(&[], 7), None);
+    }
+
+    #[test]
+    fn a_pass_that_straddles_the_requirement_is_measured_again_and_pooled() {
+        // Rounds alternate 1.2× and 2.0×: the median passes 1.4×, its interval does not.
+        let (grade, calls) = graded(
+            PerfKind::Cpu,
+            vec![
+                Measurement::Record(noisy(150, 250)),
+                Measurement::Record(noisy(150, 250)),
+                Measurement::Record(noisy(150, 250)),
+            ],
+        );
+        assert_eq!(calls, 3);
+        assert_eq!(grade.status, PerfStatus::Passed, "{grade:?}");
+        assert_eq!(grade.rounds, 21, "decided on all pooled rounds");
+        assert!(
+            grade
+                .message
+                .unwrap_or_default()
+                .contains("21 rounds of 3 measurement")
         );
     }
 

@@ -161,6 +161,9 @@ pub struct PerfGrade {
     pub kind: PerfKind,
     /// Median of the per-round speedups over the reference baseline.
     pub speedup: Option<f64>,
+    /// 90 % bootstrap interval of that median, `[low, high]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
     /// Speedup required on this machine (absent when not applicable).
     pub required: Option<f64>,
     /// The threshold rule, e.g. `0.7 × cores`.
@@ -171,6 +174,9 @@ pub struct PerfGrade {
     pub calibration_speedup: Option<f64>,
     /// Most threads seen in the test process while the student's code ran.
     pub peak_threads: Option<u32>,
+    /// Most live child processes seen while the student's code ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_processes: Option<u32>,
     /// Outcome.
     pub status: PerfStatus,
     /// Points earned.

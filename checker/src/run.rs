@@ -176,6 +176,7 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let cores = fixtures::perf::available_parallelism();
     let mut progress = Progress::stderr();
     let mut report = Grader::new(course, nextest, source, cores, &mut progress)
+        .with_seed(args.seed)
         .grade(&exercises, machine(cores));
     progress.finish();
     report.protected = protected;

@@ -187,3 +187,196 @@ fn perf_a_wrong_answer_is_reported_as_such() {
         assert_eq!(one["attempts"], 1, "a wrong answer is not re-measured");
     }
 }
+
+/// The cheat corpus: code that looks parallel or fast without being
+/// parallel work. None may ever be credited; the honest I/O version must
+/// never be failed.
+const CHEATS_LIB: &str = r#"
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Mutex;
+use fixtures::baselines::{is_prime, simulated_io_call};
+use fixtures::inputs::IoRequest;
+
+/// Remembers every answer it ever computed (inputs are fresh every round,
+/// so the memo never hits; if it did, the CPU check would catch it).
+pub fn memoising(range: Range<u64>) -> u64 {
+    static MEMO: Mutex<Option<HashMap<(u64, u64), u64>>> = Mutex::new(None);
+    let key = (range.start, range.end);
+    if let Some(hit) = MEMO.lock().unwrap().get_or_insert_with(HashMap::new).get(&key) {
+        return *hit;
+    }
+    let answer = range.filter(|&n| is_prime(n)).count() as u64;
+    MEMO.lock().unwrap().get_or_insert_with(HashMap::new).insert(key, answer);
+    answer
+}
+
+/// Spawns two threads, but each holds one global lock while it works.
+pub fn one_lock(range: Range<u64>) -> u64 {
+    let lock = Mutex::new(());
+    let mid = range.start + (range.end - range.start) / 2;
+    std::thread::scope(|s| {
+        let halves = [range.start..mid, mid..range.end];
+        let handles: Vec<_> = halves
+            .into_iter()
+            .map(|half| {
+                let lock = &lock;
+                s.spawn(move || {
+                    let _only_one = lock.lock().unwrap();
+                    half.filter(|&n| is_prime(n)).count() as u64
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// "Concurrent" I/O that waits for each call in turn.
+pub fn io_sequential(requests: &[IoRequest]) -> Vec<u64> {
+    requests.iter().map(simulated_io_call).collect()
+}
+
+/// Honest: one thread per call.
+pub fn io_threads(requests: &[IoRequest]) -> Vec<u64> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = requests.iter().map(|r| s.spawn(move || simulated_io_call(r))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+"#;
+
+const CHEATS_TESTS: &str = r#"
+use std::time::Duration;
+use fixtures::calibration::Calibration;
+use fixtures::perf::{available_parallelism, measure, Config};
+
+fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
+    measure(
+        &Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() }),
+        |seed| fixtures::inputs::prime_window(seed, 400_000),
+        |r| fixtures::baselines::count_primes(r.clone()),
+        |r| candidate(r.clone()),
+    );
+}
+
+fn io(name: &str, candidate: fn(&[fixtures::inputs::IoRequest]) -> Vec<u64>) {
+    let latency = Duration::from_millis(10);
+    measure(
+        &Config::new(name).calibration(Calibration::Io { workers: 5, calls: 10, latency }),
+        |seed| fixtures::inputs::io_requests(seed, 10, latency),
+        |r| fixtures::baselines::simulated_io_sequential(r),
+        |r| candidate(r),
+    );
+}
+
+#[test]
+fn perf_memoising() { cpu("memoising", cheats::memoising); }
+#[test]
+fn perf_one_lock() { cpu("one-lock", cheats::one_lock); }
+#[test]
+fn perf_io_sequential() { io("io-sequential", cheats::io_sequential); }
+#[test]
+fn perf_io_threads() { io("io-threads", cheats::io_threads); }
+"#;
+
+const CHEATS_COURSE: &str = r#"
+format_version = 1
+
+[[exercise]]
+name = "01-cheats"
+package = "cheats"
+title = "Cheats"
+notebook = 249
+
+[[exercise.task]]
+name = "builds"
+filter = "test(=builds)"
+points = 1
+hint = "-"
+
+[[exercise.perf]]
+name = "memoising"
+test = "perf_memoising"
+kind = "cpu"
+points = 10
+efficiency = 0.7
+hint = "-"
+
+[[exercise.perf]]
+name = "one-lock"
+test = "perf_one_lock"
+kind = "cpu"
+points = 10
+efficiency = 0.7
+hint = "-"
+
+[[exercise.perf]]
+name = "io-sequential"
+test = "perf_io_sequential"
+kind = "io"
+workers = 5
+points = 10
+efficiency = 0.7
+hint = "-"
+
+[[exercise.perf]]
+name = "io-threads"
+test = "perf_io_threads"
+kind = "io"
+workers = 5
+points = 10
+efficiency = 0.7
+hint = "-"
+"#;
+
+#[test]
+fn perf_cheats_are_never_credited_and_honest_io_is_never_failed() {
+    let course = FixtureCourse::new(
+        CHEATS_COURSE,
+        &[
+            (
+                "exercises/01-cheats/Cargo.toml",
+                &manifest_with_fixtures("cheats"),
+            ),
+            ("exercises/01-cheats/src/lib.rs", CHEATS_LIB),
+            (
+                "exercises/01-cheats/tests/perf.rs",
+                &format!("{CHEATS_TESTS}\n#[test]\nfn builds() {{}}\n"),
+            ),
+        ],
+    )
+    .with_shared_target();
+    course.write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\"]\n\n[profile.dev]\nopt-level = 2\n",
+    );
+    let (run, report) = course.verify_json(&[]);
+    assert_valid_report(&report);
+    let perf = exercise(&report, "01-cheats")["perf"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let check = |name: &str| {
+        perf.iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name}; stderr:\n{}", run.stderr))
+    };
+    let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
+    for cheat in ["memoising", "one-lock", "io-sequential"] {
+        let grade = check(cheat);
+        assert_eq!(grade["score"], 0, "a cheat was credited: {grade:#}");
+        if cheat.starts_with("io") || cores >= 2 {
+            assert!(
+                ["below_threshold", "inconclusive", "unexplained"]
+                    .contains(&grade["status"].as_str().unwrap_or_default()),
+                "{grade:#}"
+            );
+        }
+    }
+    let honest = check("io-threads");
+    assert!(
+        honest["status"] == "passed" || honest["status"] == "inconclusive",
+        "honest I/O overlap must never be failed: {honest:#}"
+    );
+}

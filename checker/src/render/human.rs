@@ -46,12 +46,15 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {mark} perf {:<22} {:>3}/{:<3} {} (speedup {}, needs {}, CPU use {}, calibration {}{})",
+                "  {mark} perf {:<22} {:>3}/{:<3} {} (speedup {}{}, needs {}, CPU use {}, calibration {}{})",
                 check.name,
                 check.score,
                 check.max_score,
                 perf_status(check.status),
                 times(check.speedup),
+                check
+                    .interval
+                    .map_or_else(String::new, |[low, high]| format!(" [{low:.2}–{high:.2}]")),
                 times(check.required),
                 check
                     .cpu_utilization
@@ -243,7 +246,7 @@ mod tests {
     fn human_perf_shortfall_shows_measured_required_and_cpu_use() {
         let text = only(0, &[], &["cpu-slow"], ExerciseStatus::Failed);
         assert!(
-            text.contains("speedup 1.01×, needs 1.40×, CPU use 1.03"),
+            text.contains("speedup 1.01× [0.97–1.03], needs 1.40×, CPU use 1.03"),
             "{text}"
         );
         insta::assert_snapshot!(text);
