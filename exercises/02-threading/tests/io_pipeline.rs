@@ -1,0 +1,144 @@
+//! Task 9: `io_pipeline::{fetch_all, fetch_all_with}`.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use common::{LIVENESS, within};
+use fixtures::baselines::io_answer;
+use fixtures::inputs::{IoRequest, io_requests};
+use threading::io_pipeline::{WORKER_NAME_PREFIX, fetch_all, fetch_all_with};
+
+fn expected(requests: &[IoRequest]) -> Vec<u64> {
+    requests.iter().map(|r| io_answer(r.id)).collect()
+}
+
+/// Requests whose latency shrinks along the list, so later ones finish first.
+fn staggered(count: u64) -> Vec<IoRequest> {
+    (0..count)
+        .map(|i| IoRequest {
+            id: i * 7919 + 1,
+            latency: Duration::from_millis(2 * (count - i)),
+        })
+        .collect()
+}
+
+#[test]
+fn answers_come_back_in_request_order() {
+    let requests = staggered(30);
+    let want = expected(&requests);
+    let got = within(LIVENESS, "fetch_all", move || fetch_all(&requests, 4));
+    assert_eq!(got.expect("the workers start"), want);
+}
+
+#[test]
+fn seeded_requests_are_answered_exactly() {
+    let requests = io_requests(245, 25, Duration::from_millis(1));
+    let want = expected(&requests);
+    let got = within(LIVENESS, "fetch_all", move || {
+        [1, 3, 8].map(|workers| fetch_all(&requests, workers).expect("the workers start"))
+    });
+    for answers in got {
+        assert_eq!(answers, want);
+    }
+}
+
+#[test]
+fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
+    let requests = staggered(3);
+    let want = expected(&requests);
+    let (zero, many, none) = within(LIVENESS, "fetch_all", move || {
+        (
+            fetch_all(&requests, 0).expect("one worker starts"),
+            fetch_all(&requests, 10).expect("three workers start"),
+            fetch_all(&[], 4).expect("nothing to start"),
+        )
+    });
+    assert_eq!(zero, want, "workers == 0 is treated as one worker");
+    assert_eq!(many, want);
+    assert!(none.is_empty());
+}
+
+/// What an instrumented run of `fetch_all_with` saw.
+struct Observed {
+    calls: usize,
+    max_in_flight: usize,
+    names: HashSet<String>,
+}
+
+/// Runs `fetch_all_with` with a call that counts overlapping calls, records
+/// the names of the threads it runs on, and makes the first `workers` calls
+/// meet at a barrier: they can only all arrive if `workers` threads serve
+/// requests at the same time.
+fn observe(count: u64, workers: usize) -> Observed {
+    within(LIVENESS, "fetch_all_with with a Barrier", move || {
+        let requests = staggered(count);
+        let barrier = Barrier::new(workers);
+        let started = AtomicUsize::new(0);
+        let in_flight = AtomicUsize::new(0);
+        let max_in_flight = AtomicUsize::new(0);
+        let names = Mutex::new(HashSet::new());
+        let answers = fetch_all_with(&requests, workers, |request| {
+            let now = in_flight.fetch_add(1, SeqCst) + 1;
+            max_in_flight.fetch_max(now, SeqCst);
+            names
+                .lock()
+                .expect("no panics under it")
+                .insert(thread::current().name().unwrap_or("<unnamed>").to_owned());
+            if started.fetch_add(1, SeqCst) < workers {
+                barrier.wait();
+            }
+            thread::sleep(Duration::from_millis(3));
+            in_flight.fetch_sub(1, SeqCst);
+            io_answer(request.id)
+        })
+        .expect("the workers start");
+        assert_eq!(answers, expected(&requests), "answers in request order");
+        Observed {
+            calls: started.into_inner(),
+            max_in_flight: max_in_flight.into_inner(),
+            names: names.into_inner().expect("no panics"),
+        }
+    })
+}
+
+#[test]
+fn workers_serve_requests_at_the_same_time() {
+    let seen = observe(24, 4);
+    assert_eq!(seen.calls, 24, "one call per request");
+    assert_eq!(
+        seen.max_in_flight, 4,
+        "four workers, four calls in flight at once"
+    );
+}
+
+#[test]
+fn never_more_calls_in_flight_than_workers() {
+    let seen = observe(40, 3);
+    assert!(
+        seen.max_in_flight <= 3,
+        "{} calls were in flight at once with 3 workers",
+        seen.max_in_flight
+    );
+    assert_eq!(seen.calls, 40);
+}
+
+#[test]
+fn calls_run_on_the_named_worker_threads() {
+    let seen = observe(20, 5);
+    let want: HashSet<String> = (0..5).map(|n| format!("{WORKER_NAME_PREFIX}{n}")).collect();
+    assert!(
+        seen.names.is_subset(&want),
+        "calls ran on threads named {:?}; want io-worker-0 … io-worker-4",
+        seen.names
+    );
+    assert_eq!(
+        seen.names.len(),
+        5,
+        "every worker served a call (the first five meet)"
+    );
+}
