@@ -16,6 +16,16 @@ use threading::daemon::{
 };
 use threading::worker_thread::SpawnError;
 
+/// The demo program of this package: the starter and the solution each build
+/// their own (under different names, so neither overwrites the other).
+const DEMO: &str = match (
+    option_env!("CARGO_BIN_EXE_t02-daemon-demo"),
+    option_env!("CARGO_BIN_EXE_t02-daemon-demo-solution"),
+) {
+    (Some(path), _) | (None, Some(path)) => path,
+    (None, None) => panic!("no t02-daemon-demo binary in this package"),
+};
+
 #[test]
 fn spawn_daemon_returns_at_once_while_its_job_runs_on() {
     let (name, job_name, job_ran) = within(LIVENESS, "spawn_daemon", || {
@@ -261,7 +271,7 @@ fn a_failing_sink_is_reported_and_later_lines_come_back() {
 /// Runs the demo program with `mode`; kills it if it has not exited within
 /// `limit`. Returns (exited in time, success, stdout).
 fn run_demo(mode: &str, limit: Duration) -> (bool, bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_t02-daemon-demo"))
+    let mut child = Command::new(DEMO)
         .arg(mode)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
