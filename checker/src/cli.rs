@@ -60,6 +60,15 @@ pub enum Command {
     /// Instructor tools.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Reproduce the seed module's benchmark table (sequential / threads /
+    /// processes for its four scenarios) on this machine.
+    Bench,
+    /// Internal: one worker process of `checker bench`.
+    #[command(hide = true)]
+    BenchWorker {
+        /// What to do.
+        args: Vec<String>,
+    },
 }
 
 /// `checker dev …`.

@@ -7,6 +7,7 @@
 //! [`report::Report`]) → [`render`] (human, JSON, JUnit, Markdown).
 //! [`run`] is the CLI edge that maps all of it onto exit codes.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod course;

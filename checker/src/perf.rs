@@ -3,7 +3,8 @@
 //! The rules, all on the median of the per-round ratios of one measurement:
 //! - the candidate's answers must equal the reference's in every round;
 //! - its speedup must reach the requirement of [`PerfCheck::requirement`];
-//! - a CPU speedup must be backed by CPU use: real parallel work keeps about
+//! - a CPU speedup must be backed by CPU use (judged after the busy-machine
+//!   check, since a starved run can fake a speedup): real parallel work keeps about
 //!   `speedup` cores busy, so a speedup with CPU time ÷ wall time below
 //!   [`UTILIZATION_FLOOR`] × speedup (a cache, a skipped computation) is
 //!   flagged `unexplained` and not credited;
@@ -166,31 +167,33 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
     };
     let speedup = speedup.unwrap_or(0.0);
     let utilization = utilization.unwrap_or(0.0);
+    let backed_by_cpu = check.kind != PerfKind::Cpu || utilization >= UTILIZATION_FLOOR * speedup;
+    let machine_busy = calibration.is_some_and(|c| c < required);
     let (status, message) = if !record.answers_match() {
         (
             PerfStatus::WrongAnswer,
             "the answer differed from the reference baseline's; fix the correctness tests first"
                 .to_owned(),
         )
-    } else if speedup >= required {
-        if check.kind == PerfKind::Cpu && utilization < UTILIZATION_FLOOR * speedup {
-            (
-                PerfStatus::Unexplained,
-                format!(
-                    "a {speedup:.2}× speedup with CPU utilisation {utilization:.2} is not parallel work \
-                     (it needs about {speedup:.1} busy cores); is something cached or skipped?"
-                ),
-            )
-        } else {
-            (PerfStatus::Passed, String::new())
-        }
-    } else if calibration.is_some_and(|c| c < required) {
+    } else if speedup >= required && backed_by_cpu {
+        (PerfStatus::Passed, String::new())
+    } else if machine_busy {
+        // Judged before the CPU-use rule: on a starved machine a preempted
+        // baseline round can fake a speedup that the CPU time then "refutes".
         (
             PerfStatus::Inconclusive,
             format!(
                 "measured {speedup:.2}× but the calibration job only reached {:.2}× in the same rounds: \
                  the machine is busy; close other programs and run again",
                 calibration.unwrap_or_default()
+            ),
+        )
+    } else if speedup >= required {
+        (
+            PerfStatus::Unexplained,
+            format!(
+                "a {speedup:.2}× speedup with CPU utilisation {utilization:.2} is not parallel work \
+                 (it needs about {speedup:.1} busy cores); is something cached or skipped?"
             ),
         )
     } else {
@@ -395,6 +398,17 @@ mod tests {
         let slow = Measurement::Record(record(300, 300, 300, Some(1.9)));
         let (grade, _) = graded(PerfKind::Cpu, vec![busy(), slow, busy()]);
         assert_eq!(grade.status, PerfStatus::BelowThreshold);
+    }
+
+    #[test]
+    fn a_starved_run_on_a_busy_machine_is_inconclusive_not_unexplained() {
+        // A preempted baseline fakes 1.5×; the candidate got under one core.
+        let busy = || Measurement::Record(record(300, 200, 170, Some(0.65)));
+        let (grade, calls) = graded(PerfKind::Cpu, vec![busy(), busy(), busy()]);
+        assert_eq!(
+            (grade.status, grade.score, calls),
+            (PerfStatus::Inconclusive, 0, 3)
+        );
     }
 
     #[test]

@@ -37,9 +37,20 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    if let Command::Schema = cli.command {
-        println!("{}", serde_json::to_string_pretty(&json_schema())?);
-        return Ok(ExitCode::SUCCESS);
+    match &cli.command {
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&json_schema())?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Bench => {
+            crate::bench::run(&mut std::io::stdout())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::BenchWorker { args } => {
+            crate::bench::worker(args)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
     let course = load_course(cli.course.as_deref())?;
     match cli.command {
@@ -68,7 +79,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
-        Command::Schema => Ok(ExitCode::SUCCESS),
+        Command::Schema | Command::Bench | Command::BenchWorker { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 

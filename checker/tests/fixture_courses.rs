@@ -315,3 +315,35 @@ fn reports_are_written_atomically_where_asked_and_kept_under_target() {
             .is_file()
     );
 }
+
+#[test]
+fn bench_prints_the_seed_table_with_every_cell_measured() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("bench")
+        .output()
+        .expect("run checker bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in [
+        "10 API calls",
+        "compute",
+        "100 file reads",
+        "data processing",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(row))
+            .unwrap_or_else(|| panic!("no row {row}:\n{stdout}"));
+        assert_eq!(line.matches('×').count(), 3, "three measured cells: {line}");
+        assert!(!line.contains("failed"), "{line}");
+    }
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("- ")).count(),
+        4,
+        "a reading per row:\n{stdout}"
+    );
+}
