@@ -21,6 +21,8 @@ pub struct Course {
     pub root: PathBuf,
     /// Git glob pathspecs of the files students must not change.
     pub protected: Vec<String>,
+    /// Cargo profile `checker watch` builds with (fast to compile), if any.
+    pub watch_profile: Option<String>,
     /// Exercises in the order students do them.
     pub exercises: Vec<Exercise>,
 }
@@ -221,6 +223,8 @@ struct RawCourse {
     format_version: u32,
     #[serde(default)]
     protected: Vec<String>,
+    #[serde(default)]
+    watch_profile: Option<String>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<Exercise>,
 }
@@ -376,6 +380,7 @@ impl Course {
         Ok(Self {
             root: root.to_owned(),
             protected: raw.protected,
+            watch_profile: raw.watch_profile,
             exercises: raw.exercises,
         })
     }

@@ -239,6 +239,7 @@ mod tests {
         let course = Course {
             root: PathBuf::from("/nonexistent"),
             protected: Vec::new(),
+            watch_profile: None,
             exercises: Vec::new(),
         };
         let findings = check(&course, &[], &report, &report);

@@ -128,6 +128,7 @@ pub enum Listing {
 #[derive(Debug, Clone)]
 pub struct Nextest {
     root: PathBuf,
+    cargo_profile: Option<String>,
 }
 
 impl Nextest {
@@ -142,18 +143,28 @@ impl Nextest {
         if ok {
             Ok(Self {
                 root: root.to_owned(),
+                cargo_profile: None,
             })
         } else {
             Err(NextestError::Missing)
         }
     }
 
+    /// Builds with this cargo profile instead of the default one.
+    pub fn with_cargo_profile(mut self, profile: Option<String>) -> Self {
+        self.cargo_profile = profile;
+        self
+    }
+
     fn command(&self, subcommand: &str, package: &str) -> Command {
         let mut cmd = Command::new(cargo());
         cmd.current_dir(&self.root)
             .args(["nextest", subcommand, "--package", package])
-            .args(["--profile", PROFILE, "--ignore-default-filter"])
-            .env("CARGO_TERM_COLOR", "never")
+            .args(["--profile", PROFILE, "--ignore-default-filter"]);
+        if let Some(profile) = &self.cargo_profile {
+            cmd.args(["--cargo-profile", profile]);
+        }
+        cmd.env("CARGO_TERM_COLOR", "never")
             .env("NEXTEST_HIDE_PROGRESS_BAR", "1")
             // Short panic messages: the report wants the assertion, not a backtrace.
             .env("RUST_BACKTRACE", "0");

@@ -1,7 +1,9 @@
 //! `checker watch [EXERCISE]`: re-grades one exercise every time a file of
 //! its `src/` is saved, showing the first failing test, its message and the
-//! hint command. Correctness only: perf checks take seconds of timing and
-//! run with `checker verify`.
+//! hint command. Correctness only (perf checks take seconds of timing and
+//! run with `checker verify`), and in order: the tests of the tasks up to the
+//! first one not done, so a save is answered in about the time of that
+//! task's tests, not of every starter stub failing at its timeout.
 //!
 //! File events come from the OS watcher (inotify on Linux); where that
 //! cannot start (some network and container file systems), or with
@@ -30,7 +32,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// Watches `exercise` until interrupted (Ctrl-C ends the process).
 pub fn watch(course: &Course, exercise: &Exercise, force_poll: bool) -> anyhow::Result<()> {
-    let nextest = Nextest::new(&course.root)?;
+    // An unoptimised build of the student's crate recompiles in seconds; the
+    // course names a profile for that (dependencies stay optimised in it).
+    let nextest = Nextest::new(&course.root)?.with_cargo_profile(course.watch_profile.clone());
     let src = course
         .root
         .join("exercises")
@@ -99,6 +103,9 @@ fn wait_for_change(rx: &Receiver<()>) -> bool {
     }
 }
 
+/// Grades the tasks in order up to the first one not done (per the last
+/// stored grade); when that one now passes, goes on to the next at once, so
+/// the screen always ends on the task to work on.
 fn grade_and_show(
     course: &Course,
     exercise: &Exercise,
@@ -106,18 +113,33 @@ fn grade_and_show(
     how: &str,
 ) -> anyhow::Result<()> {
     let cores = fixtures::perf::available_parallelism();
-    let mut progress = Progress::stderr();
     let started = std::time::Instant::now();
-    let report = Grader::new(
-        course,
-        nextest.clone(),
-        Source::Exercises,
-        cores,
-        &mut progress,
-    )
-    .without_perf()
-    .grade(&[exercise], machine(cores));
-    progress.finish();
+    let mut focus = first_pending(course, exercise);
+    let report = loop {
+        let mut progress = Progress::stderr();
+        let report = Grader::new(
+            course,
+            nextest.clone(),
+            Source::Exercises,
+            cores,
+            &mut progress,
+        )
+        .without_perf()
+        .with_focus(Some(focus))
+        .grade(&[exercise], machine(cores));
+        progress.finish();
+        let focus_done = report.exercises.first().is_some_and(|grade| {
+            grade
+                .tasks
+                .get(focus.saturating_sub(1))
+                .is_some_and(|t| t.score == t.max_score && !t.tests.is_empty())
+        });
+        if focus_done && focus < exercise.tasks.len() {
+            focus += 1;
+            continue;
+        }
+        break report;
+    };
     if let Err(error) = crate::store::save(&course.root, &report) {
         eprintln!("checker: warning: could not keep the results: {error}");
     }
@@ -146,4 +168,22 @@ fn grade_and_show(
     )?;
     stdout.flush()?;
     Ok(())
+}
+
+/// How many tasks to grade: up to and including the first one the last
+/// stored grade does not show done (all of them when none is stored).
+fn first_pending(course: &Course, exercise: &Exercise) -> usize {
+    let Some(grade) = crate::store::load(&course.root, &exercise.name) else {
+        return exercise.tasks.len();
+    };
+    exercise
+        .tasks
+        .iter()
+        .position(|task| {
+            !grade
+                .tasks
+                .iter()
+                .any(|t| t.name == task.name && t.score == t.max_score && !t.tests.is_empty())
+        })
+        .map_or(exercise.tasks.len(), |i| i + 1)
 }
