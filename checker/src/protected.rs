@@ -126,6 +126,21 @@ fn git(root: &Path, args: &[&str]) -> Result<String, ProtectedError> {
 mod tests {
     use super::*;
 
+    /// Runs git in `root` as a test user.
+    fn run_git(root: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
     fn repo() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -137,22 +152,9 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), text).unwrap();
         }
-        let run = |args: &[&str]| {
-            let ok = Command::new("git")
-                .args(args)
-                .current_dir(root)
-                .env("GIT_AUTHOR_NAME", "t")
-                .env("GIT_AUTHOR_EMAIL", "t@example.com")
-                .env("GIT_COMMITTER_NAME", "t")
-                .env("GIT_COMMITTER_EMAIL", "t@example.com")
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "git {args:?}");
-        };
-        run(&["init", "-q"]);
-        run(&["add", "-A"]);
-        run(&["commit", "-qm", "template"]);
+        run_git(root, &["init", "-q"]);
+        run_git(root, &["add", "-A"]);
+        run_git(root, &["commit", "-qm", "template"]);
         dir
     }
 
@@ -195,20 +197,9 @@ mod tests {
         let root = dir.path();
         // A history whose first commit predates the catalogue, like the
         // course's own development repository.
-        let run = |args: &[&str]| {
-            Command::new("git")
-                .args(args)
-                .current_dir(root)
-                .env("GIT_AUTHOR_NAME", "t")
-                .env("GIT_AUTHOR_EMAIL", "t@example.com")
-                .env("GIT_COMMITTER_NAME", "t")
-                .env("GIT_COMMITTER_EMAIL", "t@example.com")
-                .status()
-                .unwrap()
-        };
-        run(&["checkout", "-q", "--orphan", "dev"]);
-        run(&["rm", "-q", "--cached", "course.toml"]);
-        run(&["commit", "-qm", "skeleton"]);
+        run_git(root, &["checkout", "-q", "--orphan", "dev"]);
+        run_git(root, &["rm", "-q", "--cached", "course.toml"]);
+        run_git(root, &["commit", "-qm", "skeleton"]);
         let err = check(root, &patterns(), None).unwrap_err();
         assert!(
             err.to_string().contains("is not a course template"),

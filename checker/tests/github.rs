@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::{FixtureCourse, manifest};
 
 const COURSE: &str = r#"
@@ -46,24 +44,8 @@ fn course() -> FixtureCourse {
             (".gitignore", "target/\n"),
         ],
     );
-    git(&course, &["init", "-q"]);
-    git(&course, &["add", "-A"]);
-    git(&course, &["commit", "-qm", "template"]);
+    course.commit_as_template();
     course
-}
-
-fn git(course: &FixtureCourse, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(args)
-        .current_dir(course.root())
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .status()
-        .expect("git runs")
-        .success();
-    assert!(ok, "git {args:?}");
 }
 
 fn github_run(course: &FixtureCourse, extra: &[&str]) -> (support::Run, String, String) {

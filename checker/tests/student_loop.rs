@@ -49,23 +49,7 @@ fn course() -> FixtureCourse {
             (".gitignore", "target/\n"),
         ],
     );
-    for args in [
-        &["init", "-q"][..],
-        &["add", "-A"],
-        &["commit", "-qm", "template"],
-    ] {
-        let ok = Command::new("git")
-            .args(args)
-            .current_dir(course.root())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .expect("git")
-            .success();
-        assert!(ok);
-    }
+    course.commit_as_template();
     course
 }
 

@@ -76,6 +76,28 @@ impl FixtureCourse {
         std::fs::write(path, contents).expect("write");
     }
 
+    /// Makes the course a git repository whose one commit is the template,
+    /// as GitHub does for a repository created from a template.
+    pub fn commit_as_template(&self) {
+        for args in [
+            &["init", "-q"][..],
+            &["add", "-A"],
+            &["commit", "-qm", "template"],
+        ] {
+            let ok = Command::new("git")
+                .args(args)
+                .current_dir(self.root())
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .status()
+                .expect("git runs")
+                .success();
+            assert!(ok, "git {args:?}");
+        }
+    }
+
     /// The course root.
     pub fn root(&self) -> &Path {
         self.dir.path()
