@@ -1,0 +1,243 @@
+//! Task 3: `parallel::{product_split_with, factorial_threads,
+//! product_join_with, factorial_parallel}`.
+
+mod common;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Barrier, Mutex};
+use std::thread::{self, ThreadId};
+
+use common::{LIVENESS, within};
+use factorial::parallel::{
+    factorial_parallel, factorial_threads, product_join_with, product_split_with,
+};
+use fixtures::factorials::{exact_values, known};
+use num_bigint::BigUint;
+
+/// The product of `range`, one factor at a time (fine for short ranges).
+fn slow_product(range: Range<u64>) -> BigUint {
+    range.fold(BigUint::from(1_u32), |acc, k| acc * k)
+}
+
+/// Checks that `pieces` cover `range` exactly, without overlap or empty
+/// pieces, and returns their lengths in range order.
+fn assert_covers(mut pieces: Vec<Range<u64>>, range: Range<u64>) -> Vec<u64> {
+    pieces.sort_by_key(|p| p.start);
+    let mut at = range.start;
+    for piece in &pieces {
+        assert!(!piece.is_empty(), "an empty piece {piece:?} in {pieces:?}");
+        assert_eq!(piece.start, at, "gap or overlap at {at} in {pieces:?}");
+        at = piece.end;
+    }
+    assert_eq!(
+        at, range.end,
+        "the pieces {pieces:?} do not reach the end of {range:?}"
+    );
+    pieces.iter().map(|p| p.end - p.start).collect()
+}
+
+#[test]
+fn thread_factorials_match_the_known_values() {
+    let results = within(LIVENESS, "factorial_threads", || {
+        let mut results = Vec::new();
+        for threads in [1, 2, 3, 8] {
+            for (n, _) in exact_values() {
+                results.push((n, threads, factorial_threads(n, threads)));
+            }
+        }
+        let big = factorial_threads(20_000, 3);
+        (results, big)
+    });
+    let (results, big) = results;
+    for (n, threads, got) in results {
+        let expected = fixtures::factorials::exact(n).expect("known");
+        assert_eq!(got.to_string(), expected, "{n}! on {threads} threads");
+    }
+    assert_eq!(known(20_000).expect("known").check(&big), Ok(()));
+}
+
+#[test]
+fn the_split_covers_the_range_in_equal_parts() {
+    for (range, threads, parts) in [
+        (1..101, 4, 4),
+        (10..13, 8, 3),
+        (5..6, 3, 1),
+        (1..1_000, 7, 7),
+    ] {
+        let seen = Mutex::new(Vec::new());
+        let product = within(LIVENESS, "product_split_with", {
+            let range = range.clone();
+            move || {
+                let product = product_split_with(range, threads, |part| {
+                    seen.lock()
+                        .expect("no panic while locked")
+                        .push(part.clone());
+                    slow_product(part)
+                });
+                (product, seen.into_inner().expect("no panic while locked"))
+            }
+        });
+        let (product, pieces) = product;
+        assert_eq!(product, slow_product(range.clone()), "product of {range:?}");
+        assert_eq!(
+            pieces.len(),
+            parts,
+            "parts of {range:?} on {threads} threads"
+        );
+        let lengths = assert_covers(pieces, range.clone());
+        let (min, max) = (lengths.iter().min(), lengths.iter().max());
+        assert!(
+            max.zip(min).is_some_and(|(max, min)| max - min <= 1),
+            "part lengths {lengths:?} of {range:?} differ by more than one"
+        );
+    }
+}
+
+#[test]
+fn empty_ranges_and_zero_threads() {
+    let (empty, zero_threads) = within(LIVENESS, "product_split_with", || {
+        let empty = product_split_with(4..4, 3, |part| -> BigUint {
+            panic!("leaf called with {part:?} for an empty range")
+        });
+        (empty, factorial_threads(10, 0))
+    });
+    assert_eq!(empty, BigUint::from(1_u32));
+    assert_eq!(
+        zero_threads,
+        BigUint::from(3_628_800_u32),
+        "threads == 0 counts as 1"
+    );
+}
+
+/// Runs `product_split_with` over `1..=1000` on `threads` threads with a
+/// leaf that waits at a barrier for all of them, so they must run at once.
+fn split_threads_meet(threads: usize) -> usize {
+    within(LIVENESS, "product_split_with with a Barrier", move || {
+        let barrier = Barrier::new(threads);
+        let seen = Mutex::new(HashSet::new());
+        let product = product_split_with(1..1_001, threads, |part| {
+            seen.lock()
+                .expect("no panic while locked")
+                .insert(thread::current().id());
+            barrier.wait();
+            slow_product(part)
+        });
+        assert_eq!(product, slow_product(1..1_001));
+        seen.into_inner().expect("no panic while locked").len()
+    })
+}
+
+#[test]
+fn split_parts_really_run_at_the_same_time() {
+    assert_eq!(split_threads_meet(2), 2);
+    assert_eq!(split_threads_meet(4), 4);
+}
+
+#[test]
+fn join_pieces_stop_at_the_grain_and_cover_the_range() {
+    for (range, grain) in [(1..1_001, 100), (1..1_001, 1_000), (3..50, 7), (1..10, 0)] {
+        let seen = Mutex::new(Vec::new());
+        let product = within(LIVENESS, "product_join_with", {
+            let range = range.clone();
+            move || {
+                let product = product_join_with(range, grain, &|piece: Range<u64>| {
+                    seen.lock()
+                        .expect("no panic while locked")
+                        .push(piece.clone());
+                    slow_product(piece)
+                });
+                (product, seen.into_inner().expect("no panic while locked"))
+            }
+        });
+        let (product, pieces) = product;
+        assert_eq!(product, slow_product(range.clone()), "product of {range:?}");
+        let lengths = assert_covers(pieces, range.clone());
+        let grain = grain.max(1);
+        assert!(
+            lengths.iter().all(|&len| len <= grain),
+            "pieces {lengths:?} longer than the grain {grain}"
+        );
+        // Halving stops as soon as a piece fits: no piece is needlessly small.
+        let len = range.end - range.start;
+        if len <= grain {
+            assert_eq!(lengths, [len], "a range within the grain is not split");
+        } else {
+            assert!(
+                lengths.iter().all(|&l| l * 2 + 1 > grain),
+                "pieces {lengths:?} were split below half the grain {grain}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_range_within_the_grain_is_one_leaf_call() {
+    let calls = within(LIVENESS, "product_join_with", || {
+        let calls = Mutex::new(Vec::new());
+        let product = product_join_with(5..5, 4, &|piece: Range<u64>| {
+            calls
+                .lock()
+                .expect("no panic while locked")
+                .push(piece.clone());
+            slow_product(piece)
+        });
+        assert_eq!(product, BigUint::from(1_u32));
+        calls.into_inner().expect("no panic while locked")
+    });
+    assert_eq!(
+        calls.len(),
+        1,
+        "an empty range is one (empty) piece: {calls:?}"
+    );
+    assert_eq!(calls[0], 5..5);
+}
+
+/// Runs `product_join_with` in a rayon pool of `threads` threads with a leaf
+/// that makes the first visit of each of `threads` distinct threads wait at
+/// a barrier: only a tree whose halves really run in parallel gets past it.
+fn join_threads_meet(threads: usize) -> usize {
+    within(LIVENESS, "product_join_with with a Barrier", move || {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a rayon pool");
+        let barrier = Barrier::new(threads);
+        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let product = pool.install(|| {
+            product_join_with(1..4_001, 250, &|piece: Range<u64>| {
+                let first_visit = {
+                    let mut seen = seen.lock().expect("no panic while locked");
+                    seen.insert(thread::current().id()) && seen.len() <= threads
+                };
+                if first_visit {
+                    barrier.wait();
+                }
+                slow_product(piece)
+            })
+        });
+        assert_eq!(product, slow_product(1..4_001));
+        seen.into_inner().expect("no panic while locked").len()
+    })
+}
+
+#[test]
+fn join_halves_really_run_at_the_same_time() {
+    assert_eq!(join_threads_meet(2), 2);
+    assert_eq!(join_threads_meet(3), 3);
+}
+
+#[test]
+fn parallel_factorials_match_the_known_values() {
+    let (small, big) = within(LIVENESS, "factorial_parallel", || {
+        let small: Vec<_> = exact_values()
+            .map(|(n, _)| (n, factorial_parallel(n)))
+            .collect();
+        (small, factorial_parallel(100_000))
+    });
+    for (n, got) in small {
+        let expected = fixtures::factorials::exact(n).expect("known");
+        assert_eq!(got.to_string(), expected, "{n}!");
+    }
+    assert_eq!(known(100_000).expect("known").check(&big), Ok(()));
+}
