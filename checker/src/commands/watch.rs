@@ -115,7 +115,7 @@ fn grade_and_show(
     let cores = fixtures::perf::available_parallelism();
     let started = std::time::Instant::now();
     let mut focus = first_pending(course, exercise);
-    let report = loop {
+    loop {
         let mut progress = Progress::stderr();
         let report = Grader::new(
             course,
@@ -128,23 +128,35 @@ fn grade_and_show(
         .with_focus(Some(focus))
         .grade(&[exercise], machine(cores));
         progress.finish();
+        if let Err(error) = crate::store::save(&course.root, &report) {
+            eprintln!("checker: warning: could not keep the results: {error}");
+        }
         let focus_done = report.exercises.first().is_some_and(|grade| {
             grade
                 .tasks
                 .get(focus.saturating_sub(1))
                 .is_some_and(|t| t.score == t.max_score && !t.tests.is_empty())
         });
-        if focus_done && focus < exercise.tasks.len() {
-            focus += 1;
-            continue;
+        let more = focus_done && focus < exercise.tasks.len();
+        // Show every pass at once: the save is answered as soon as the task
+        // at hand is graded, and the next task follows on the same screen.
+        show(&report, exercise, started, how, more)?;
+        if !more {
+            return Ok(());
         }
-        break report;
-    };
-    if let Err(error) = crate::store::save(&course.root, &report) {
-        eprintln!("checker: warning: could not keep the results: {error}");
+        focus += 1;
     }
+}
+
+fn show(
+    report: &crate::report::Report,
+    exercise: &Exercise,
+    started: std::time::Instant,
+    how: &str,
+    more: bool,
+) -> anyhow::Result<()> {
     let mut text = Vec::new();
-    render(&report, Format::Human, &mut text)?;
+    render(report, Format::Human, &mut text)?;
     let mut text = String::from_utf8_lossy(&text).into_owned();
     let mut stdout = std::io::stdout();
     if stdout.is_terminal() {
@@ -161,11 +173,15 @@ fn grade_and_show(
         started.elapsed().as_secs_f64()
     )?;
     write!(stdout, "{text}")?;
-    writeln!(
-        stdout,
-        "\nWatching exercises/{}/src ({how}): save a file to re-grade · Ctrl-C to stop",
-        exercise.name
-    )?;
+    if more {
+        writeln!(stdout, "\nDone! Grading the next task…")?;
+    } else {
+        writeln!(
+            stdout,
+            "\nWatching exercises/{}/src ({how}): save a file to re-grade · Ctrl-C to stop",
+            exercise.name
+        )?;
+    }
     stdout.flush()?;
     Ok(())
 }
