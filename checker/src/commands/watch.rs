@@ -7,8 +7,8 @@
 //!
 //! File events come from the OS watcher (inotify on Linux); where that
 //! cannot start (some network and container file systems), or with
-//! `--poll`, a polling watcher compares modification times every
-//! [`POLL_INTERVAL`]. Bursts of events (an editor writing a swap file, then
+//! `--poll`, a polling watcher compares modification times and contents
+//! every [`POLL_INTERVAL`]. Bursts of events (an editor writing a swap file, then
 //! the file) are debounced: grading starts [`DEBOUNCE`] after the last one.
 
 use std::io::{IsTerminal, Write};
@@ -76,7 +76,12 @@ fn start_watcher(
             Err(error) => eprintln!("checker: the file watcher failed ({error}); polling instead"),
         }
     }
-    let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+    // Modification times are compared in whole seconds, so a save within
+    // the same second as the last scan would go unseen; comparing contents
+    // (a hash of each file of `src/`, a few kilobytes) catches it.
+    let config = notify::Config::default()
+        .with_poll_interval(POLL_INTERVAL)
+        .with_compare_contents(true);
     let mut watcher =
         notify::PollWatcher::new(handler, config).context("failed to start the polling watcher")?;
     watcher
