@@ -101,5 +101,7 @@ impl Default for CrawlConfig {
 /// run in `std::thread::scope` and borrow it. Sort the report's lists by
 /// URL at the end.
 pub fn crawl(start: &Url, config: &CrawlConfig) -> CrawlReport {
-    todo!("task 5: robots.txt, then W workers on a channel frontier until nothing is pending")
+    // TODO: fetch robots.txt, then run W workers on a channel frontier until
+    // nothing is pending (steps 1-4 of the module docs).
+    todo!()
 }

@@ -104,17 +104,20 @@ pub fn client(timeout: Duration) -> Result<Client, FetchError> {
 /// (`Retry-After: 2`). The header may also be an HTTP date; this crawler
 /// treats that, and anything unreadable, as absent.
 pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    todo!("task 1: read `Retry-After` as whole seconds")
+    // TODO: Read `Retry-After` as whole seconds.
+    todo!()
 }
 
 /// GETs `url`: a [`Page`] for a `2xx` answer, a [`FetchError`] otherwise.
 /// Never panics.
 pub fn fetch_page(client: &Client, url: &Url) -> Result<Page, FetchError> {
-    todo!("task 1: GET the URL; a non-2xx status and every reqwest error become a FetchError")
+    // TODO: GET the URL; a non-2xx status and every reqwest error become a FetchError.
+    todo!()
 }
 
 /// Fetches every URL on `workers` threads (at least one, at most one per
 /// URL); the outcomes come back in the order of `urls`.
 pub fn fetch_all(client: &Client, urls: &[Url], workers: usize) -> Vec<Result<Page, FetchError>> {
-    todo!("task 1: fetch on `workers` scoped threads, results in input order")
+    // TODO: Fetch on `workers` scoped threads, results in input order.
+    todo!()
 }

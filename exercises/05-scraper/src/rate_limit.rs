@@ -70,12 +70,14 @@ impl RateLimiter {
 
     /// Blocks until a permit is free, and takes it.
     pub fn acquire(&self) {
-        todo!("task 3: reserve the next permit under the lock, then sleep outside it")
+        // TODO: Reserve the next permit under the lock, then sleep outside it.
+        todo!()
     }
 
     /// Takes a permit if one is free now; `false` (and nothing taken)
     /// otherwise.
     pub fn try_acquire(&self) -> bool {
-        todo!("task 3: take a permit only if one is free now")
+        // TODO: Take a permit only if one is free now.
+        todo!()
     }
 }

@@ -69,7 +69,8 @@ pub enum ErrorKind {
 
 impl From<&FetchError> for ErrorKind {
     fn from(error: &FetchError) -> Self {
-        todo!("task 6: 404, 429, other 4xx, 5xx, then the FetchError variants")
+        // TODO: 404, 429, other 4xx, 5xx, then the FetchError variants.
+        todo!()
     }
 }
 
@@ -121,7 +122,8 @@ pub struct Metrics {
 impl Metrics {
     /// Pages per second of wall time; 0 when no time passed.
     pub fn throughput(&self) -> f64 {
-        todo!("task 6: pages per second of wall time, 0 for no time")
+        // TODO: Pages per second of wall time, 0 for no time.
+        todo!()
     }
 }
 
@@ -143,22 +145,26 @@ impl MetricsRecorder {
 
     /// A page of `bytes` fetched in `attempts` attempts.
     pub fn record_page(&self, bytes: usize, attempts: u32) {
-        todo!("task 6: count a page, its bytes, its request(s) and retries")
+        // TODO: Count a page, its bytes, its request(s) and retries.
+        todo!()
     }
 
     /// A URL given up on after `attempts` attempts.
     pub fn record_error(&self, attempts: u32) {
-        todo!("task 6: count an error, its request(s) and retries")
+        // TODO: Count an error, its request(s) and retries.
+        todo!()
     }
 
     /// A request outside pages and errors (`robots.txt`).
     pub fn record_request(&self) {
-        todo!("task 6: count one request")
+        // TODO: Count one request.
+        todo!()
     }
 
     /// The totals so far, with the crawl's wall time.
     pub fn finish(&self, wall: Duration) -> Metrics {
-        todo!("task 6: the totals so far")
+        // TODO: The totals so far.
+        todo!()
     }
 }
 
@@ -183,6 +189,7 @@ impl CrawlReport {
     /// error: http://127.0.0.1:41005/books/missing.html NotFound after 1 attempt(s)
     /// ```
     pub fn summary(&self) -> String {
-        todo!("task 6: a line of totals, then a line per error")
+        // TODO: A line of totals, then a line per error.
+        todo!()
     }
 }

@@ -75,14 +75,16 @@ impl RetryPolicy {
     /// in `[0, 1)`: `d/2 + unit · d/2` with `d = min(max_delay, base_delay
     /// · 2^(retry - 1))`.
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
-        todo!("task 4: d = min(max_delay, base_delay * 2^(retry - 1)); d/2 + unit * d/2")
+        // TODO: d = min(max_delay, base_delay * 2^(retry - 1)); d/2 + unit * d/2.
+        todo!()
     }
 }
 
 /// Whether a failure is worth another attempt: time-outs, connection
 /// failures, 429 and 5xx.
 pub fn is_retryable(error: &FetchError) -> bool {
-    todo!("task 4: timeouts, connection failures, 429 and 5xx")
+    // TODO: Timeouts, connection failures, 429 and 5xx.
+    todo!()
 }
 
 /// A page and the attempts it took.
@@ -111,7 +113,8 @@ pub fn fetch_with_retry(
     policy: &RetryPolicy,
     limiter: Option<&RateLimiter>,
 ) -> Result<Fetched, Failed> {
-    todo!("task 4: a permit, an attempt, and a wait (Retry-After or backoff) before the next")
+    // TODO: A permit, an attempt, and a wait (Retry-After or backoff) before the next.
+    todo!()
 }
 
 /// A random number in `[0, 1)` for jitter, from a small generator per

@@ -70,17 +70,20 @@ impl Robots {
 
     /// The rules of `text` that apply to the crawler `user_agent`.
     pub fn parse(text: &str, user_agent: &str) -> Self {
-        todo!("task 2: pick the group for this crawler and keep its rules")
+        // TODO: Pick the group for this crawler and keep its rules.
+        todo!()
     }
 
     /// Whether the crawler may fetch `path` (the path of a URL, starting
     /// with `/`).
     pub fn is_allowed(&self, path: &str) -> bool {
-        todo!("task 2: the longest matching rule wins, Allow on a tie")
+        // TODO: The longest matching rule wins, Allow on a tie.
+        todo!()
     }
 
     /// Fetches and parses the `robots.txt` of the site of `url`.
     pub fn fetch(client: &Client, url: &Url, user_agent: &str) -> Result<Self, FetchError> {
-        todo!("task 2: GET /robots.txt; 2xx parsed, 4xx (not 429) allow all, the rest an error")
+        // TODO: GET /robots.txt; 2xx parsed, 4xx (not 429) allow all, the rest an error.
+        todo!()
     }
 }
