@@ -380,9 +380,15 @@ mod tests {
     }
 
     fn graded(kind: PerfKind, records: Vec<Measurement>) -> (PerfGrade, u32) {
+        graded_check(&check(kind), records)
+    }
+
+    /// Grades `check` on 2 cores with these measurements, in order; also
+    /// says how many were asked for.
+    fn graded_check(check: &PerfCheck, records: Vec<Measurement>) -> (PerfGrade, u32) {
         let mut calls = 0;
         let mut records = records.into_iter();
-        let grade = grade(&check(kind), 2, |_| {
+        let grade = grade(check, 2, |_| {
             calls += 1;
             records.next().expect("no more measurements planned")
         });
@@ -437,12 +443,7 @@ mod tests {
         let mut low = check(PerfKind::Cpu);
         low.efficiency = 0.6;
         let slowed = || Measurement::Record(record(300, 265, 320, Some(1.30)));
-        let mut calls = 0;
-        let mut records = vec![slowed(), slowed(), slowed()].into_iter();
-        let busy = grade(&low, 2, |_| {
-            calls += 1;
-            records.next().expect("no more measurements planned")
-        });
+        let (busy, calls) = graded_check(&low, vec![slowed(), slowed(), slowed()]);
         assert_eq!(busy.required, Some(1.2));
         assert_eq!(
             (busy.status, busy.score, busy.max_score, calls),
@@ -452,8 +453,7 @@ mod tests {
         );
         // The same shortfall with an idle machine's calibration still fails.
         let idle = || Measurement::Record(record(300, 265, 320, Some(1.9)));
-        let mut records = vec![idle(), idle(), idle()].into_iter();
-        let failed = grade(&low, 2, |_| records.next().expect("planned"));
+        let (failed, _) = graded_check(&low, vec![idle(), idle(), idle()]);
         assert_eq!(failed.status, PerfStatus::BelowThreshold);
     }
 
@@ -466,12 +466,7 @@ mod tests {
         let mut low = check(PerfKind::Cpu);
         low.efficiency = 0.6;
         let lucky = || Measurement::Record(record(300, 245, 300, Some(1.30)));
-        let mut calls = 0;
-        let mut records = vec![lucky(), lucky(), lucky()].into_iter();
-        let grade = grade(&low, 2, |_| {
-            calls += 1;
-            records.next().expect("no more measurements planned")
-        });
+        let (grade, calls) = graded_check(&low, vec![lucky(), lucky(), lucky()]);
         assert!(grade.speedup.is_some_and(|s| s >= 1.2), "{grade:?}");
         assert_eq!(
             (grade.status, grade.score, grade.max_score, calls),
