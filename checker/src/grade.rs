@@ -5,7 +5,7 @@
 //! (`cargo nextest run -p <package>`, never `--workspace`), so one crate that
 //! does not compile, hangs or crashes cannot cost another its grade.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PerfRecord};
 
 use crate::course::{Course, Exercise, PerfCheck, Source};
 use crate::locate::TestSources;
-use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId};
+use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId, is_perf_test};
 use crate::perf::{self, Measurement};
 use crate::report::{
     ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report,
@@ -56,7 +56,10 @@ impl<'a> Grader<'a> {
     }
 
     /// Runs only the tests of the first `tasks` tasks (the others are
-    /// reported not run), so `watch` answers fast on the task at hand.
+    /// reported not run), so `watch` answers fast on the task at hand; when
+    /// the task → tests mapping of an earlier grade is stored, builds only
+    /// their test binaries and skips the listing, falling back to the full
+    /// way if the tests that run are not exactly the remembered ones.
     pub fn with_focus(mut self, tasks: Option<usize>) -> Self {
         self.focus = tasks;
         self
@@ -105,6 +108,9 @@ impl<'a> Grader<'a> {
 
     fn grade_exercise(&mut self, exercise: &Exercise) -> ExerciseGrade {
         let package = exercise.package_for(self.source);
+        if let Some(grade) = self.grade_focused_as_remembered(exercise, &package) {
+            return grade;
+        }
         self.say(format_args!(
             "  building and listing the tests of {package}…"
         ));
@@ -138,6 +144,75 @@ impl<'a> Grader<'a> {
         package: &str,
         all_tests: &[TestId],
     ) -> Result<ExerciseGrade, String> {
+        let selections = self.select_tests(exercise, package, all_tests)?;
+        self.say(format_args!("  running the correctness tests…"));
+        let focus = self.focused_tasks(exercise);
+        let results = self
+            .nextest
+            .run(package, &correctness_filter(exercise, focus), &[])
+            .map_err(|e| e.to_string())?;
+        Ok(self.grade_results(exercise, package, selections, focus, &results))
+    }
+
+    /// `watch`'s answer to a save, without listing: the focused tasks' tests
+    /// as the last listing mapped them, built and run from their own test
+    /// binaries only. Listing relinks every test binary of the crate and
+    /// runs cargo twice, which is most of the time a save waits; this skips
+    /// both. `None` (grade the long way) when nothing is remembered, when the
+    /// run fails (a compile error is then reported by the full listing) or
+    /// when the tests that ran are not exactly the ones remembered (a test
+    /// was added, removed or renamed since).
+    fn grade_focused_as_remembered(
+        &mut self,
+        exercise: &Exercise,
+        package: &str,
+    ) -> Option<ExerciseGrade> {
+        self.focus?;
+        let focus = self.focused_tasks(exercise);
+        let cache = TaskMapCache::remembered(&self.course.root, package)?;
+        let selections = exercise
+            .tasks
+            .iter()
+            .map(|task| cache.get(&task.filter))
+            .collect::<Option<Vec<_>>>()?;
+        let expected: BTreeSet<&TestId> = selections[..focus]
+            .iter()
+            .flatten()
+            .filter(|id| !is_perf_test(&id.name))
+            .collect();
+        let binaries: BTreeSet<&str> = expected.iter().map(|id| id.binary.as_str()).collect();
+        if binaries.is_empty() {
+            return None;
+        }
+        self.say(format_args!(
+            "  building and running the tests of the task at hand…"
+        ));
+        let binaries: Vec<&str> = binaries.into_iter().collect();
+        let results = self
+            .nextest
+            .run_in(
+                package,
+                &binaries,
+                &correctness_filter(exercise, focus),
+                &[],
+            )
+            .ok()?;
+        if !results.keys().eq(expected.iter().copied()) {
+            self.say(format_args!(
+                "  the tests changed since they were listed: listing them again…"
+            ));
+            return None;
+        }
+        Some(self.grade_results(exercise, package, selections, focus, &results))
+    }
+
+    /// Which tests each task's filter selects, from the cache or nextest.
+    fn select_tests(
+        &mut self,
+        exercise: &Exercise,
+        package: &str,
+        all_tests: &[TestId],
+    ) -> Result<Vec<Vec<TestId>>, String> {
         let exercise_index = self
             .course
             .exercises
@@ -171,23 +246,24 @@ impl<'a> Grader<'a> {
                 .map(|t| t.filter.as_str())
                 .zip(&selections),
         );
+        Ok(selections)
+    }
 
-        self.say(format_args!("  running the correctness tests…"));
-        // With a focus, only the first `focus` tasks' tests run (`watch`).
-        let focus = self.focus.unwrap_or(usize::MAX).min(exercise.tasks.len());
-        let filter = if focus < exercise.tasks.len() {
-            let chosen: Vec<String> = exercise.tasks[..focus]
-                .iter()
-                .map(|t| format!("({})", t.filter))
-                .collect();
-            format!("(not {PERF_TESTS}) & ({})", chosen.join(" | "))
-        } else {
-            format!("not {PERF_TESTS}")
-        };
-        let results = self
-            .nextest
-            .run(package, &filter, &[])
-            .map_err(|e| e.to_string())?;
+    /// How many tasks, from the first, have their tests run.
+    fn focused_tasks(&self, exercise: &Exercise) -> usize {
+        self.focus.unwrap_or(usize::MAX).min(exercise.tasks.len())
+    }
+
+    /// Grades the tasks from `results` (tests of tasks past `focus` are
+    /// reported not run yet), then the perf checks unless skipped.
+    fn grade_results(
+        &mut self,
+        exercise: &Exercise,
+        package: &str,
+        selections: Vec<Vec<TestId>>,
+        focus: usize,
+        results: &BTreeMap<TestId, TestResult>,
+    ) -> ExerciseGrade {
         let mut sources = TestSources::new(&self.course.root, &exercise.name);
         let tasks: Vec<TaskGrade> = exercise
             .tasks
@@ -199,7 +275,7 @@ impl<'a> Grader<'a> {
                     .iter()
                     .map(|id| {
                         let (file, line) = sources.locate(id);
-                        let mut result = result_of(&results, id);
+                        let mut result = result_of(results, id);
                         if index >= focus {
                             result.message = Some(
                                 "not run yet: `checker watch` grades the tasks in order, up to the first one not done"
@@ -236,7 +312,7 @@ impl<'a> Grader<'a> {
                     )
                 })
                 .collect();
-            return Ok(assemble(exercise, package, None, tasks, perf));
+            return assemble(exercise, package, None, tasks, perf);
         }
         let count = exercise.perf.len();
         let perf: Vec<PerfGrade> = exercise
@@ -254,7 +330,7 @@ impl<'a> Grader<'a> {
                 grade
             })
             .collect();
-        Ok(assemble(exercise, package, None, tasks, perf))
+        assemble(exercise, package, None, tasks, perf)
     }
 
     fn grade_perf(&mut self, package: &str, check: &PerfCheck) -> PerfGrade {
@@ -387,6 +463,20 @@ fn measure_once(
             check.test,
             many.len()
         )),
+    }
+}
+
+/// The filterset of the correctness tests of the first `focus` tasks (all
+/// of them when `focus` covers every task).
+fn correctness_filter(exercise: &Exercise, focus: usize) -> String {
+    if focus < exercise.tasks.len() {
+        let chosen: Vec<String> = exercise.tasks[..focus]
+            .iter()
+            .map(|t| format!("({})", t.filter))
+            .collect();
+        format!("(not {PERF_TESTS}) & ({})", chosen.join(" | "))
+    } else {
+        format!("not {PERF_TESTS}")
     }
 }
 

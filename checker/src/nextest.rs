@@ -18,6 +18,11 @@ use crate::report::{TestResult, TestStatus};
 pub const PROFILE: &str = "grading";
 /// Filterset of the perf tests, kept out of the correctness run.
 pub const PERF_TESTS: &str = "test(/(^|::)perf_/)";
+/// Whether [`PERF_TESTS`] selects a test of this name.
+pub fn is_perf_test(name: &str) -> bool {
+    name.starts_with("perf_") || name.contains("::perf_")
+}
+
 /// How to install nextest where it is missing.
 pub const INSTALL_HINT: &str = "install it with `cargo install cargo-nextest --locked` \
      (about 3 minutes), or fetch a prebuilt binary: see https://nexte.st/docs/installation/";
@@ -231,10 +236,24 @@ impl Nextest {
         filter: &str,
         env: &[(&str, &std::ffi::OsStr)],
     ) -> Result<BTreeMap<TestId, TestResult>, NextestError> {
+        self.run_in(package, &[], filter, env)
+    }
+
+    /// Like [`Nextest::run`], but builds and runs only the test binaries
+    /// named (as in [`TestId::binary`]; none = all of them): after a save,
+    /// cargo then relinks those binaries alone, not every test of the crate.
+    pub fn run_in(
+        &self,
+        package: &str,
+        binaries: &[&str],
+        filter: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<BTreeMap<TestId, TestResult>, NextestError> {
         let junit = self.junit_path();
         // A stale report from an earlier run must never be read as this one's.
         let _ = std::fs::remove_file(&junit);
         let mut cmd = self.command("run", package);
+        cmd.args(binaries.iter().flat_map(|binary| target_args(binary)));
         cmd.args([
             "--filterset",
             filter,
@@ -263,6 +282,19 @@ impl Nextest {
             .join(PROFILE)
             .join("junit.xml")
     }
+}
+
+/// The cargo target selection that builds one test binary, named as in
+/// [`TestId::binary`] (nextest's binary id without the package).
+fn target_args(binary: &str) -> Vec<String> {
+    let (flag, name) = match binary.split_once('/') {
+        _ if binary == "lib" => return vec!["--lib".into()],
+        Some(("bin", name)) => ("--bin", name),
+        Some(("example", name)) => ("--example", name),
+        Some(("bench", name)) => ("--bench", name),
+        _ => ("--test", binary),
+    };
+    vec![flag.into(), name.into()]
 }
 
 /// The cargo that launched us (`$CARGO`), or `cargo` from `PATH`.
@@ -545,6 +577,23 @@ test result: ok. 0 passed; 0 failed</system-out></testcase>
         assert!(error.rendered.starts_with("error[E0308]"));
         let warning = line.replace(r#""level":"error""#, r#""level":"warning""#);
         assert!(compile_error_of(&serde_json::from_str(&warning).unwrap()).is_none());
+    }
+
+    #[test]
+    fn perf_tests_are_named_as_the_filterset_says() {
+        assert!(is_perf_test("perf_count_primes"));
+        assert!(is_perf_test("timing::perf_pool"));
+        assert!(!is_perf_test("superf_thing"));
+        assert!(!is_perf_test("x::not_perf_"));
+    }
+
+    #[test]
+    fn each_kind_of_test_binary_is_built_by_its_own_cargo_flag() {
+        assert_eq!(target_args("lib"), ["--lib"]);
+        assert_eq!(target_args("spawn_join"), ["--test", "spawn_join"]);
+        assert_eq!(target_args("bin/t01-worker"), ["--bin", "t01-worker"]);
+        assert_eq!(target_args("example/costs"), ["--example", "costs"]);
+        assert_eq!(target_args("bench/speed"), ["--bench", "speed"]);
     }
 
     #[test]

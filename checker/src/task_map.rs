@@ -6,6 +6,11 @@
 //! so the mapping stays valid while the package's full test list is the
 //! same: the cache is keyed by a hash of that list and of the filters, and
 //! lives in `target/checker/task-map/<package>.json`.
+//!
+//! `watch` goes one step further and does not list at all after a save: it
+//! takes the [`TaskMapCache::remembered`] mapping, builds only the focused
+//! tasks' test binaries, and trusts the mapping only if exactly the tests
+//! it names ran (see `grade.rs`).
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -32,9 +37,7 @@ struct Stored {
 impl TaskMapCache {
     /// Loads the cache of `package` if it was made for exactly `all_tests`.
     pub fn new(root: &std::path::Path, package: &str, all_tests: &[TestId]) -> Self {
-        let path = root
-            .join("target/checker/task-map")
-            .join(format!("{package}.json"));
+        let path = Self::path(root, package);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         all_tests.hash(&mut hasher);
         let tests_hash = hasher.finish();
@@ -49,6 +52,23 @@ impl TaskMapCache {
             tests_hash,
             cached,
         }
+    }
+
+    /// The mapping stored last time, whatever the test list is now; `None`
+    /// when none is stored. The caller must check it against what runs.
+    pub fn remembered(root: &std::path::Path, package: &str) -> Option<Self> {
+        let path = Self::path(root, package);
+        let stored = serde_json::from_str::<Stored>(&std::fs::read_to_string(&path).ok()?).ok()?;
+        Some(Self {
+            path,
+            tests_hash: stored.tests_hash,
+            cached: stored.tasks,
+        })
+    }
+
+    fn path(root: &std::path::Path, package: &str) -> PathBuf {
+        root.join("target/checker/task-map")
+            .join(format!("{package}.json"))
     }
 
     /// The tests `filter` selected last time, if the test list is unchanged.
@@ -118,5 +138,8 @@ mod tests {
             None,
             "a new test may match the filter"
         );
+        let remembered = TaskMapCache::remembered(root.path(), "pkg").unwrap();
+        assert_eq!(remembered.get("test(a)"), Some(vec![id("a")]));
+        assert!(TaskMapCache::remembered(root.path(), "other").is_none());
     }
 }

@@ -5,6 +5,8 @@ mod support;
 
 use std::io::Read;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::{FixtureCourse, manifest};
@@ -36,16 +38,15 @@ const STARTER: &str =
 const SOLVED: &str =
     "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n";
 
+const TESTS: &str = "#[test]\nfn adds() { assert_eq!(sums::add(2, 3), 5); }\n#[test]\nfn doubles() { assert_eq!(sums::double(4), 8); }\n";
+
 fn course() -> FixtureCourse {
     let course = FixtureCourse::new(
         COURSE,
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
             ("exercises/01-sums/src/lib.rs", STARTER),
-            (
-                "exercises/01-sums/tests/t.rs",
-                "#[test]\nfn adds() { assert_eq!(sums::add(2, 3), 5); }\n#[test]\nfn doubles() { assert_eq!(sums::double(4), 8); }\n",
-            ),
+            ("exercises/01-sums/tests/t.rs", TESTS),
             (".gitignore", "target/\n"),
         ],
     );
@@ -151,67 +152,133 @@ fn doctor_reports_the_machine_and_the_missing_nextest() {
     );
 }
 
-/// Starts `checker watch`, solves the exercise, and waits for the screen
-/// to show the new grade.
-fn watch_picks_up_a_save(extra: &[&str]) {
-    let course = course();
-    let mut args = vec!["watch", "01-sums"];
-    args.extend_from_slice(extra);
-    let mut watch = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .args(&args)
-        .current_dir(course.root())
-        .env_remove("CARGO_TARGET_DIR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start checker watch");
-    let mut stdout = watch.stdout.take().expect("piped stdout");
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0
-                || tx
-                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                    .is_err()
-            {
-                break;
-            }
+/// A running `checker watch` on a fixture course, its stdout (the screen)
+/// and stderr (the progress lines) collected as they come.
+struct Watch {
+    child: std::process::Child,
+    screen: Receiver<String>,
+    progress: Arc<Mutex<String>>,
+    seen: String,
+}
+
+impl Watch {
+    fn start(course: &FixtureCourse, extra: &[&str]) -> Self {
+        let mut args = vec!["watch", "01-sums"];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
+            .args(&args)
+            .current_dir(course.root())
+            .env_remove("CARGO_TARGET_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start checker watch");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, screen) = mpsc::channel::<String>();
+        forward(stdout, move |text| tx.send(text).is_ok());
+        let progress = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&progress);
+        forward(stderr, move |text| {
+            sink.lock().expect("progress lock").push_str(&text);
+            true
+        });
+        Self {
+            child,
+            screen,
+            progress,
+            seen: String::new(),
         }
-    });
-    let mut screen = String::new();
-    let wait_for = |screen: &mut String, needle: &str, limit: Duration| {
+    }
+
+    /// Reads the screen until `needle` shows, for at most `limit`.
+    fn wait_for(&mut self, needle: &str, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
-        while !screen.contains(needle) {
+        while !self.seen.contains(needle) {
             let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(text) => screen.push_str(&text),
+            match self.screen.recv_timeout(left) {
+                Ok(text) => self.seen.push_str(&text),
                 Err(_) => return false,
             }
         }
         true
-    };
+    }
+
+    /// Forgets what was shown and printed so far (before a save).
+    fn clear(&mut self) {
+        self.seen.clear();
+        self.progress.lock().expect("progress lock").clear();
+    }
+
+    fn progress(&self) -> String {
+        self.progress.lock().expect("progress lock").clone()
+    }
+
+    /// Ctrl-C, then the exit code.
+    fn stop(mut self) -> Option<i32> {
+        // Safety: kill has no memory-safety preconditions.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        self.child.wait().expect("checker watch ends").code()
+    }
+}
+
+/// Passes what `from` writes to `to`, chunk by chunk, on a thread.
+fn forward(
+    mut from: impl Read + Send + 'static,
+    mut to: impl FnMut(String) -> bool + Send + 'static,
+) {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 || !to(String::from_utf8_lossy(&buf[..n]).into_owned()) {
+                break;
+            }
+        }
+    });
+}
+
+/// The first grade of a watch: lists the tests, shows 4/10 and the hint.
+fn first_grade(watch: &mut Watch) {
     assert!(
-        wait_for(
-            &mut screen,
-            "Watching exercises/01-sums/src",
-            Duration::from_secs(120)
-        ),
-        "{screen}"
+        watch.wait_for("Watching exercises/01-sums/src", Duration::from_secs(120)),
+        "{}",
+        watch.seen
     );
-    assert!(screen.contains("4/10"), "{screen}");
+    assert!(watch.seen.contains("4/10"), "{}", watch.seen);
     assert!(
-        screen.contains("Stuck? `cargo checker hint doubles`"),
-        "{screen}"
+        watch.seen.contains("Stuck? `cargo checker hint doubles`"),
+        "{}",
+        watch.seen
     );
-    screen.clear();
+    assert!(
+        watch
+            .progress()
+            .contains("building and listing the tests of sums"),
+        "the first grade lists the tests: {}",
+        watch.progress()
+    );
+}
+
+/// Starts `checker watch`, solves the exercise, and waits for the screen
+/// to show the new grade.
+fn watch_picks_up_a_save(extra: &[&str]) {
+    let course = course();
+    let mut watch = Watch::start(&course, extra);
+    first_grade(&mut watch);
+    watch.clear();
     course.write("exercises/01-sums/src/lib.rs", SOLVED);
-    let found = wait_for(&mut screen, "10/10", Duration::from_secs(60));
-    // Safety: kill has no memory-safety preconditions.
-    unsafe { libc::kill(watch.id() as i32, libc::SIGINT) };
-    let status = watch.wait().expect("checker watch ends");
+    let found = watch.wait_for("10/10", Duration::from_secs(60));
+    let screen = watch.seen.clone();
+    let progress = watch.progress();
+    assert_eq!(watch.stop(), Some(130), "Ctrl-C ends the watch");
     assert!(found, "the save was not re-graded: {screen}");
-    assert_eq!(status.code(), Some(130), "Ctrl-C ends the watch");
+    // After a save, only the remembered tests of the task at hand are built
+    // and run: no listing (that is what makes a save answer in seconds).
+    assert!(
+        progress.contains("building and running the tests of the task at hand")
+            && !progress.contains("listing"),
+        "{progress}"
+    );
 }
 
 #[test]
@@ -222,4 +289,55 @@ fn watch_regrades_on_save_with_file_events() {
 #[test]
 fn watch_regrades_on_save_when_polling() {
     watch_picks_up_a_save(&["--poll"]);
+}
+
+/// The quick re-grade trusts the remembered tests only if exactly those ran:
+/// a test added to a task after the first grade must count.
+#[test]
+fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
+    let course = course();
+    let mut watch = Watch::start(&course, &[]);
+    first_grade(&mut watch);
+    watch.clear();
+    // Only `src/` is watched: the test file changes quietly, the save of
+    // the solution is what triggers the re-grade.
+    course.write(
+        "exercises/01-sums/tests/t.rs",
+        &format!("{TESTS}#[test]\nfn adds_carries() {{ assert_eq!(sums::add(1, 1), 3); }}\n"),
+    );
+    course.write("exercises/01-sums/src/lib.rs", SOLVED);
+    let found = watch.wait_for("Watching exercises/01-sums/src", Duration::from_secs(60));
+    let screen = watch.seen.clone();
+    let progress = watch.progress();
+    assert_eq!(watch.stop(), Some(130));
+    assert!(found, "the save was not re-graded: {screen}");
+    assert!(
+        progress.contains("the tests changed since they were listed"),
+        "{progress}"
+    );
+    assert!(
+        screen.contains("task adds") && screen.contains("0/4") && screen.contains("adds_carries"),
+        "the new failing test of task adds was not graded: {screen}"
+    );
+}
+
+/// A save that breaks the build shows the compiler's error, not a stale grade.
+#[test]
+fn watch_shows_the_compile_error_of_a_save() {
+    let course = course();
+    let mut watch = Watch::start(&course, &[]);
+    first_grade(&mut watch);
+    watch.clear();
+    course.write(
+        "exercises/01-sums/src/lib.rs",
+        "pub fn add(a: u32, b: u32) -> u32 { a + }\npub fn double(a: u32) -> u32 { a }\n",
+    );
+    let found = watch.wait_for("Watching exercises/01-sums/src", Duration::from_secs(60));
+    let screen = watch.seen.clone();
+    assert_eq!(watch.stop(), Some(130));
+    assert!(found, "the save was not re-graded: {screen}");
+    assert!(
+        screen.contains("does not compile") && screen.contains("src/lib.rs:1"),
+        "{screen}"
+    );
 }
