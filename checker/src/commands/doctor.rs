@@ -63,22 +63,7 @@ pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {
         "cores",
         &format!("{cores} usable by this process (std::thread::available_parallelism)"),
     )?;
-    writeln!(out, "thresholds  on this machine:")?;
-    for exercise in &course.exercises {
-        for check in &exercise.perf {
-            let needs = match check.requirement(cores) {
-                Requirement::Speedup(x) => format!("needs {x:.2}×"),
-                Requirement::NotApplicable => "not applicable (one core)".into(),
-            };
-            writeln!(
-                out,
-                "            {} perf {:<22} {needs:<26} ({})",
-                exercise.name,
-                check.name,
-                check.rule()
-            )?;
-        }
-    }
+    threshold_table(course, cores, out)?;
     let present = course
         .exercises
         .iter()
@@ -120,10 +105,91 @@ fn git_state(root: &Path) -> String {
     }
 }
 
+/// Every perf check with what it needs on `cores` cores and the rule, in
+/// aligned columns.
+fn threshold_table(course: &Course, cores: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "thresholds  on this machine:")?;
+    let rows: Vec<[String; 4]> = course
+        .exercises
+        .iter()
+        .flat_map(|exercise| {
+            exercise.perf.iter().map(move |check| {
+                let needs = match check.requirement(cores) {
+                    Requirement::Speedup(x) => format!("needs {x:.2}×"),
+                    Requirement::NotApplicable => "not applicable on one core".into(),
+                };
+                [
+                    exercise.name.clone(),
+                    check.name.clone(),
+                    needs,
+                    check.rule(),
+                ]
+            })
+        })
+        .collect();
+    // Each column as wide as its longest entry.
+    let width = |i: usize| {
+        rows.iter()
+            .map(|row| row[i].chars().count())
+            .max()
+            .unwrap_or_default()
+    };
+    let (exercise_width, check_width, needs_width) = (width(0), width(1), width(2));
+    for [exercise, check, needs, rule] in &rows {
+        writeln!(
+            out,
+            "            {exercise:<exercise_width$}  perf {check:<check_width$}  \
+             {needs:<needs_width$}  ({rule})"
+        )?;
+    }
+    Ok(())
+}
+
 /// Installs cargo-nextest with cargo, showing cargo's output.
 pub fn install_nextest() -> std::io::Result<bool> {
     Ok(Command::new(cargo())
         .args(["install", "cargo-nextest", "--locked"])
         .status()?
         .success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_table_lines_up_whatever_the_names() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).expect("the course loads");
+        for cores in [1, 2, 16] {
+            let mut out = Vec::new();
+            threshold_table(&course, cores, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let rows: Vec<&str> = text.lines().skip(1).collect();
+            assert_eq!(
+                rows.len(),
+                course.exercises.iter().map(|e| e.perf.len()).sum::<usize>()
+            );
+            // Where the check name, the requirement and the rule start.
+            let starts = |row: &str| {
+                let perf = row.find(" perf ").map(|i| i + " perf ".len());
+                let rule = row.rfind("  (").map(|i| row[..i].chars().count());
+                let needs = perf.and_then(|p| {
+                    let rest = &row[p..];
+                    let name_end = rest.find(' ')?;
+                    let gap = rest[name_end..].find(|c: char| c != ' ')?;
+                    Some(row[..p + name_end + gap].chars().count())
+                });
+                (perf.map(|p| row[..p].chars().count()), needs, rule)
+            };
+            let first = starts(rows[0]);
+            for row in &rows {
+                let here = starts(row);
+                assert!(
+                    here == first && here.0.is_some() && here.1.is_some() && here.2.is_some(),
+                    "columns do not line up:\n{text}"
+                );
+            }
+        }
+    }
 }
