@@ -8,12 +8,24 @@ use crate::course::Course;
 use crate::report::{PerfStatus, TaskGrade};
 use crate::store;
 
+/// The narrowest the name column gets.
+const NAME_WIDTH: usize = 24;
+
 /// Writes the progress overview of `course` to `out`.
 pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
     let mut earned = 0;
     let mut available = 0;
     let mut next: Option<(String, String)> = None;
     let mut body = Vec::new();
+    // One column for every task and check name of the course.
+    let width = course
+        .exercises
+        .iter()
+        .flat_map(|e| {
+            let tasks = e.tasks.iter().map(|t| t.name.chars().count());
+            tasks.chain(e.perf.iter().map(|p| p.name.chars().count()))
+        })
+        .fold(NAME_WIDTH, usize::max);
     for exercise in &course.exercises {
         let grade = store::load(&course.root, &exercise.name);
         let max = grade
@@ -45,7 +57,7 @@ pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
             let state = if done { "✓ done   " } else { "✗ pending" };
             writeln!(
                 body,
-                "  {state}      task {:<24} {:>3} pts",
+                "  {state}      task {:<width$} {:>3} pts",
                 task.name, task.points
             )?;
         }
@@ -63,7 +75,7 @@ pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(
                 body,
-                "  {state} perf {:<24} {:>3} pts",
+                "  {state} perf {:<width$} {:>3} pts",
                 check.name, check.points
             )?;
         }
@@ -101,6 +113,24 @@ fn bar(done: u32, total: u32, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_line_up_whatever_the_names() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let course = Course::load(&root).expect("the course loads");
+        let mut out = Vec::new();
+        render(&course, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let columns: Vec<usize> = text
+            .lines()
+            .filter(|l| l.ends_with(" pts"))
+            .map(|l| l.chars().count())
+            .collect();
+        assert!(
+            columns.len() > 40 && columns.iter().all(|c| *c == columns[0]),
+            "{text}"
+        );
+    }
 
     #[test]
     fn the_bar_fills_in_proportion() {

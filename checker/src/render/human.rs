@@ -7,6 +7,8 @@ use crate::report::{PerfStatus, Report, TaskGrade, TestStatus};
 
 /// Lines of a failure message shown under a failing task.
 const MESSAGE_LINES: usize = 6;
+/// The narrowest the task and perf name column gets.
+const NAME_WIDTH: usize = 22;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let m = &report.machine;
@@ -35,8 +37,15 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "    {line}")?;
             }
         }
+        // Names in one column, however long the longest of the exercise.
+        let width = exercise
+            .tasks
+            .iter()
+            .map(|t| t.name.chars().count())
+            .chain(exercise.perf.iter().map(|p| p.name.chars().count()))
+            .fold(NAME_WIDTH, usize::max);
         for task in &exercise.tasks {
-            render_task(task, out)?;
+            render_task(task, width, out)?;
         }
         for check in &exercise.perf {
             let mark = match check.status {
@@ -46,7 +55,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {mark} perf {:<22} {:>3}/{:<3} {} (speedup {}{}, needs {}, CPU use {}, calibration {}{})",
+                "  {mark} perf {:<width$} {:>3}/{:<3} {} (speedup {}{}, needs {}, CPU use {}, calibration {}{})",
                 check.name,
                 check.score,
                 check.max_score,
@@ -81,7 +90,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     render_next(report, out)
 }
 
-fn render_task(task: &TaskGrade, out: &mut dyn Write) -> io::Result<()> {
+fn render_task(task: &TaskGrade, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let failing: Vec<_> = task
         .tests
         .iter()
@@ -106,7 +115,7 @@ fn render_task(task: &TaskGrade, out: &mut dyn Write) -> io::Result<()> {
     };
     writeln!(
         out,
-        "  {} task {:<22} {:>3}/{:<3} {summary}",
+        "  {} task {:<width$} {:>3}/{:<3} {summary}",
         if done { "✓" } else { "✗" },
         task.name,
         task.score,
@@ -225,6 +234,28 @@ mod tests {
             "{text}"
         );
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_long_task_name_keeps_the_points_in_one_column() {
+        let mut report: Report = sample::report();
+        report.exercises[0].tasks[0].name = "process-pool-with-initializer".into();
+        let mut out = Vec::new();
+        render(&report, Format::Human, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let exercise = text
+            .split("\n\n")
+            .find(|block| block.contains("process-pool-with-initializer"))
+            .unwrap();
+        let columns: Vec<usize> = exercise
+            .lines()
+            .filter(|l| l.starts_with("  ✓ ") || l.starts_with("  ✗ ") || l.starts_with("  · "))
+            .map(|l| l.find('/').map_or(0, |i| l[..i].chars().count()))
+            .collect();
+        assert!(
+            columns.len() > 2 && columns.iter().all(|c| *c == columns[0]),
+            "{exercise}"
+        );
     }
 
     fn only_from(mut report: Report) -> String {
