@@ -134,6 +134,7 @@ pub enum Listing {
 pub struct Nextest {
     root: PathBuf,
     cargo_profile: Option<String>,
+    cargo_metadata: Option<PathBuf>,
 }
 
 impl Nextest {
@@ -149,6 +150,7 @@ impl Nextest {
             Ok(Self {
                 root: root.to_owned(),
                 cargo_profile: None,
+                cargo_metadata: None,
             })
         } else {
             Err(NextestError::Missing)
@@ -161,6 +163,14 @@ impl Nextest {
         self
     }
 
+    /// Hands nextest this `cargo metadata` file instead of letting it run
+    /// cargo for it (see [`crate::cargo_metadata`]); the caller keeps it
+    /// current.
+    pub fn with_cargo_metadata(mut self, path: Option<PathBuf>) -> Self {
+        self.cargo_metadata = path;
+        self
+    }
+
     fn command(&self, subcommand: &str, package: &str) -> Command {
         let mut cmd = Command::new(cargo());
         cmd.current_dir(&self.root)
@@ -168,6 +178,9 @@ impl Nextest {
             .args(["--profile", PROFILE, "--ignore-default-filter"]);
         if let Some(profile) = &self.cargo_profile {
             cmd.args(["--cargo-profile", profile]);
+        }
+        if let Some(metadata) = &self.cargo_metadata {
+            cmd.arg("--cargo-metadata").arg(metadata);
         }
         cmd.env("CARGO_TERM_COLOR", "never")
             .env("NEXTEST_HIDE_PROGRESS_BAR", "1")

@@ -272,6 +272,13 @@ fn watch_picks_up_a_save(extra: &[&str]) {
     let progress = watch.progress();
     assert_eq!(watch.stop(), Some(130), "Ctrl-C ends the watch");
     assert!(found, "the save was not re-graded: {screen}");
+    assert!(
+        course
+            .root()
+            .join("target/checker/cargo-metadata.json")
+            .is_file(),
+        "nextest gets the workspace metadata from a file"
+    );
     // After a save, only the remembered tests of the task at hand are built
     // and run: no listing (that is what makes a save answer in seconds).
     assert!(

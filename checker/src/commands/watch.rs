@@ -5,8 +5,9 @@
 //! first one not done, so a save is answered in about the time of that
 //! task's tests, not of every starter stub failing at its timeout. After
 //! the first grade, a save builds only those tasks' test binaries and does
-//! not list the tests again (see `Grader::with_focus`): 1.7 s from save to
-//! screen on topic 01 here, against 3.8 s when every save relisted.
+//! not list the tests again (see `Grader::with_focus`), and nextest reads
+//! the workspace's metadata from a file instead of asking cargo (see
+//! [`crate::cargo_metadata`]).
 //!
 //! File events come from the OS watcher (inotify on Linux); where that
 //! cannot start (some network and container file systems), or with
@@ -22,10 +23,12 @@ use std::time::Duration;
 use anyhow::Context;
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::cargo_metadata::CargoMetadataCache;
 use crate::course::{Course, Exercise, Source};
 use crate::grade::{Grader, machine};
 use crate::nextest::Nextest;
 use crate::render::{Format, render};
+use crate::report::Machine;
 use crate::term::{Progress, colour_stdout, colourize};
 
 /// How often the polling watcher looks at the files.
@@ -41,6 +44,9 @@ pub fn watch(course: &Course, exercise: &Exercise, force_poll: bool) -> anyhow::
     // An unoptimised build of the student's crate recompiles in seconds; the
     // course names a profile for that (dependencies stay optimised in it).
     let nextest = Nextest::new(&course.root)?.with_cargo_profile(course.watch_profile.clone());
+    let mut metadata = CargoMetadataCache::new(&course.root);
+    let cores = fixtures::perf::available_parallelism();
+    let machine = machine(cores);
     let src = course
         .root
         .join("exercises")
@@ -49,7 +55,10 @@ pub fn watch(course: &Course, exercise: &Exercise, force_poll: bool) -> anyhow::
     let (tx, rx) = mpsc::channel();
     let (_watcher, how) = start_watcher(&src, tx, force_poll)?;
     loop {
-        grade_and_show(course, exercise, &nextest, &how)?;
+        let nextest = nextest
+            .clone()
+            .with_cargo_metadata(metadata.fresh_path().map(Path::to_owned));
+        grade_and_show(course, exercise, &nextest, &machine, &how)?;
         if !wait_for_change(&rx) {
             return Ok(());
         }
@@ -121,9 +130,10 @@ fn grade_and_show(
     course: &Course,
     exercise: &Exercise,
     nextest: &Nextest,
+    machine: &Machine,
     how: &str,
 ) -> anyhow::Result<()> {
-    let cores = fixtures::perf::available_parallelism();
+    let cores = machine.cores;
     let started = std::time::Instant::now();
     let mut focus = first_pending(course, exercise);
     loop {
@@ -137,7 +147,7 @@ fn grade_and_show(
         )
         .without_perf()
         .with_focus(Some(focus))
-        .grade(&[exercise], machine(cores));
+        .grade(&[exercise], machine.clone());
         progress.finish();
         if let Err(error) = crate::store::save(&course.root, &report) {
             eprintln!("checker: warning: could not keep the results: {error}");
