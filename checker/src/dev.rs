@@ -69,11 +69,26 @@ pub fn check(
                 (PerfStatus::Passed, Some(speedup), Some(required))
                     if speedup < required * PERF_MARGIN =>
                 {
-                    findings.problems.push(format!(
+                    let text = format!(
                         "{}: perf {} passes without margin: {speedup:.2}× against {required:.2}× required \
                          (needs {PERF_MARGIN}× that)",
                         grade.name, check.name
-                    ));
+                    );
+                    if margin_shortfall_is_conclusive(check, required * PERF_MARGIN) {
+                        findings.problems.push(text);
+                    } else {
+                        findings.warnings.push(format!(
+                            "{text}, but the measurement cannot tell (interval {}, calibration {}): \
+                             measure again on a quiet machine",
+                            check.interval.map_or_else(
+                                || "-".into(),
+                                |[low, high]| format!("{low:.2}–{high:.2}")
+                            ),
+                            check
+                                .calibration_speedup
+                                .map_or_else(|| "-".into(), |c| format!("{c:.2}×")),
+                        ));
+                    }
                 }
                 (PerfStatus::Passed | PerfStatus::NotApplicable, ..) => {}
                 (PerfStatus::Inconclusive, ..) => findings.warnings.push(format!(
@@ -111,6 +126,18 @@ pub fn check(
         check_sources(&course.root, exercise, &mut findings);
     }
     findings
+}
+
+/// Whether a solution's pass below `wanted` (the requirement with margin)
+/// shows a real lack of margin, by the rules grading applies to a
+/// shortfall: the 90 % interval of the speedup lies wholly below `wanted`,
+/// and the calibration job reached `wanted` (the machine could show it).
+/// Otherwise the run was too noisy or the machine too busy to tell: one CI
+/// run measured the same solution at 1.97× and, minutes later, 1.76×.
+fn margin_shortfall_is_conclusive(check: &crate::report::PerfGrade, wanted: f64) -> bool {
+    let below = check.interval.is_none_or(|[_, high]| high < wanted);
+    let machine_could = check.calibration_speedup.is_some_and(|c| c >= wanted);
+    below && machine_could
 }
 
 /// Mirror, API and tidiness checks on the source trees.
@@ -231,6 +258,48 @@ mod tests {
         let solution = "pub fn f(x:  u32) -> u32 {\n    x + 1\n}\npub struct S;\n";
         assert_eq!(public_items(starter), public_items(solution));
         assert!(public_items("pub fn g() {}").contains("pub fn g()"));
+    }
+
+    #[test]
+    fn a_pass_without_margin_is_a_problem_only_when_the_measurement_shows_it() {
+        let course = Course {
+            root: PathBuf::from("/nonexistent"),
+            protected: Vec::new(),
+            watch_profile: None,
+            exercises: Vec::new(),
+        };
+        let findings_for = |interval: [f64; 2], calibration: f64| {
+            let mut report = crate::render::sample::report();
+            report.exercises.truncate(1);
+            let grade = &mut report.exercises[0];
+            grade.message = None;
+            grade.tasks.clear();
+            grade.perf.retain(|p| p.name == "cpu-primes");
+            let perf = &mut grade.perf[0];
+            perf.status = PerfStatus::Passed;
+            perf.speedup = Some(1.72);
+            perf.required = Some(1.70);
+            perf.interval = Some(interval);
+            perf.calibration_speedup = Some(calibration);
+            let starters = Report {
+                exercises: Vec::new(),
+                ..report.clone()
+            };
+            check(&course, &[], &report, &starters)
+        };
+        // 1.72× against 1.70 × 1.05 = 1.785× wanted.
+        let clear = findings_for([1.70, 1.74], 1.95);
+        assert_eq!(clear.problems.len(), 1, "{:?}", clear.problems);
+        assert!(clear.problems[0].contains("passes without margin"));
+        for (interval, calibration) in [([1.65, 1.90], 1.95), ([1.70, 1.74], 1.75)] {
+            let unclear = findings_for(interval, calibration);
+            assert!(unclear.problems.is_empty(), "{:?}", unclear.problems);
+            assert!(
+                unclear.warnings.iter().any(|w| w.contains("cannot tell")),
+                "{:?}",
+                unclear.warnings
+            );
+        }
     }
 
     #[test]
