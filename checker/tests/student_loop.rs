@@ -214,6 +214,24 @@ impl Watch {
         self.progress.lock().expect("progress lock").clone()
     }
 
+    /// Started on a fresh fixture course, first grade checked, screen cleared.
+    fn after_first_grade(course: &FixtureCourse) -> Self {
+        let mut watch = Self::start(course, &[]);
+        first_grade(&mut watch);
+        watch.clear();
+        watch
+    }
+
+    /// Waits for the re-grade of a save to finish, stops the watch (checking
+    /// Ctrl-C ends it) and returns the screen and the progress lines.
+    fn regraded(mut self) -> (String, String) {
+        let found = self.wait_for("Watching exercises/01-sums/src", Duration::from_secs(60));
+        let (screen, progress) = (self.seen.clone(), self.progress());
+        assert_eq!(self.stop(), Some(130), "Ctrl-C ends the watch");
+        assert!(found, "the save was not re-graded: {screen}");
+        (screen, progress)
+    }
+
     /// Ctrl-C, then the exit code.
     fn stop(mut self) -> Option<i32> {
         // Safety: kill has no memory-safety preconditions.
@@ -303,9 +321,7 @@ fn watch_regrades_on_save_when_polling() {
 #[test]
 fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
     let course = course();
-    let mut watch = Watch::start(&course, &[]);
-    first_grade(&mut watch);
-    watch.clear();
+    let watch = Watch::after_first_grade(&course);
     // Only `src/` is watched: the test file changes quietly, the save of
     // the solution is what triggers the re-grade.
     course.write(
@@ -313,11 +329,7 @@ fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
         &format!("{TESTS}#[test]\nfn adds_carries() {{ assert_eq!(sums::add(1, 1), 3); }}\n"),
     );
     course.write("exercises/01-sums/src/lib.rs", SOLVED);
-    let found = watch.wait_for("Watching exercises/01-sums/src", Duration::from_secs(60));
-    let screen = watch.seen.clone();
-    let progress = watch.progress();
-    assert_eq!(watch.stop(), Some(130));
-    assert!(found, "the save was not re-graded: {screen}");
+    let (screen, progress) = watch.regraded();
     assert!(
         progress.contains("the tests changed since they were listed"),
         "{progress}"
@@ -332,17 +344,12 @@ fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
 #[test]
 fn watch_shows_the_compile_error_of_a_save() {
     let course = course();
-    let mut watch = Watch::start(&course, &[]);
-    first_grade(&mut watch);
-    watch.clear();
+    let watch = Watch::after_first_grade(&course);
     course.write(
         "exercises/01-sums/src/lib.rs",
         "pub fn add(a: u32, b: u32) -> u32 { a + }\npub fn double(a: u32) -> u32 { a }\n",
     );
-    let found = watch.wait_for("Watching exercises/01-sums/src", Duration::from_secs(60));
-    let screen = watch.seen.clone();
-    assert_eq!(watch.stop(), Some(130));
-    assert!(found, "the save was not re-graded: {screen}");
+    let (screen, _) = watch.regraded();
     assert!(
         screen.contains("does not compile") && screen.contains("src/lib.rs:1"),
         "{screen}"
