@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::review::ReviewRule;
+
 /// The only `format_version` this checker reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Name of the catalogue file at the course root.
@@ -45,6 +47,11 @@ pub struct Exercise {
     /// Graded perf checks.
     #[serde(default, rename = "perf")]
     pub perf: Vec<PerfCheck>,
+    /// Review rules whose code this exercise calls for (e.g. `unsafe` for
+    /// shared memory), so they raise no "needs review" flag. An unknown rule
+    /// name is a parse error naming the line and the known names.
+    #[serde(default)]
+    pub review_allows: Vec<ReviewRule>,
 }
 
 /// A group of tests worth some points.
@@ -227,6 +234,22 @@ struct RawCourse {
     watch_profile: Option<String>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<Exercise>,
+}
+
+/// Just the `protected` list of catalogue text, read before the rest of the
+/// catalogue can be validated (the template's files must be in place first).
+pub fn protected_patterns(root: &Path, text: &str) -> Result<Vec<String>, CourseError> {
+    #[derive(Deserialize)]
+    struct ProtectedOnly {
+        #[serde(default)]
+        protected: Vec<String>,
+    }
+    toml::from_str::<ProtectedOnly>(text)
+        .map(|only| only.protected)
+        .map_err(|err| CourseError::Parse {
+            path: root.join(COURSE_FILE),
+            message: err.to_string().trim_end().to_owned(),
+        })
 }
 
 impl Course {
@@ -531,6 +554,27 @@ hint = "h"
             ..check.clone()
         };
         assert_eq!(io.requirement(1), Requirement::Speedup(5.0));
+    }
+
+    #[test]
+    fn review_allows_takes_rule_names_only() {
+        let dir = course_dir(&["01-a"]);
+        let allow = |list: &str| {
+            GOOD.replace(
+                "notebook = 244",
+                &format!("notebook = 244\nreview_allows = {list}"),
+            )
+        };
+        let course = Course::parse(dir.path(), &allow(r#"["unsafe", "process-exit"]"#)).unwrap();
+        assert_eq!(
+            course.exercises[0].review_allows,
+            [ReviewRule::Unsafe, ReviewRule::ProcessExit]
+        );
+        let err = error_of(&allow(r#"["unsafely"]"#));
+        assert!(
+            err.contains("course.toml") && err.contains("unsafely") && err.contains("process-exit"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId, is_perf_test};
 use crate::perf::{self, Measurement};
 use crate::report::{
     ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report,
-    TaskGrade, TestResult, TestStatus,
+    ReviewFlag, TaskGrade, TestResult, TestStatus,
 };
+use crate::review;
 use crate::task_map::TaskMapCache;
 
 /// Grades exercises of one course.
@@ -86,7 +87,9 @@ impl<'a> Grader<'a> {
             .enumerate()
             .map(|(i, exercise)| {
                 self.say(format_args!("[{}/{total}] {}", i + 1, exercise.name));
-                self.grade_exercise(exercise)
+                let mut grade = self.grade_exercise(exercise);
+                grade.review = self.review(exercise);
+                grade
             })
             .collect();
         Report {
@@ -99,6 +102,15 @@ impl<'a> Grader<'a> {
             exercises: grades,
             protected: None,
         }
+    }
+
+    /// "Needs review" flags of the graded `src/`, whatever became of the
+    /// build: code that does not compile can still be worth a look.
+    fn review(&self, exercise: &Exercise) -> Vec<ReviewFlag> {
+        let src = Path::new(self.source.dir())
+            .join(&exercise.name)
+            .join("src");
+        review::scan_tree(&self.course.root, &src, &exercise.review_allows)
     }
 
     fn say(&mut self, line: std::fmt::Arguments<'_>) {
@@ -549,6 +561,7 @@ fn assemble(
         message,
         tasks,
         perf,
+        review: Vec::new(),
     }
 }
 

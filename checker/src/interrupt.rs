@@ -25,6 +25,8 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 /// Files to delete if the run is interrupted (temporary report files).
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// The course root whose kept-aside protected-file edits a stop puts back.
+static EDITS_ROOT: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// Blocks the stop signals in this thread (and so in every thread spawned
 /// after), and starts the thread that handles them. Call it first in `main`.
@@ -79,6 +81,14 @@ pub fn halt_if_interrupted() {
     }
 }
 
+/// A stop (Ctrl-C, SIGTERM) puts back the student's edits of protected
+/// files that a local `verify` kept aside under `root` while it grades with
+/// the template's versions. (A run killed outright leaves them kept; the
+/// next `verify` puts them back before anything else.)
+pub fn put_back_edits_on_stop(root: &std::path::Path) {
+    *lock(&EDITS_ROOT) = Some(root.to_owned());
+}
+
 fn stop_everything(signal: libc::c_int) -> ! {
     INTERRUPTED.store(true, SeqCst);
     let groups: Vec<i32> = lock(&GROUPS).iter().copied().collect();
@@ -101,6 +111,15 @@ fn stop_everything(signal: libc::c_int) -> ! {
     }
     for file in lock(&TEMP_FILES).iter() {
         let _ = std::fs::remove_file(file);
+    }
+    if let Some(root) = lock(&EDITS_ROOT).take() {
+        match crate::protected::recover_edits(&root) {
+            Ok(paths) if !paths.is_empty() => {
+                eprintln!("checker: your edits of {} are back", paths.join(", "));
+            }
+            Ok(_) => {}
+            Err(error) => eprintln!("checker: {error}; the next `checker verify` retries"),
+        }
     }
     eprintln!("checker: stopped; no report was written");
     std::process::exit(128 + signal)

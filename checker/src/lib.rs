@@ -22,6 +22,7 @@ pub mod process;
 pub mod protected;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod store;
 pub mod task_map;

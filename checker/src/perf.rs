@@ -8,6 +8,14 @@
 //!   `speedup` cores busy, so a speedup with CPU time ÷ wall time below
 //!   [`UTILIZATION_FLOOR`] × speedup (a cache, a skipped computation) is
 //!   flagged `unexplained` and not credited;
+//! - an I/O speedup above what the contract's worker cap allows (more than
+//!   [`CAP_TOLERANCE`] × workers: `workers` calls in flight at once can at
+//!   best divide the sequential time by `workers`) is flagged `unexplained`
+//!   and not credited: more calls were in flight than the contract allows,
+//!   which a real server or connection limit would refuse. (A CPU speedup is
+//!   bounded by the CPU-use rule instead: more threads than cores gain
+//!   nothing, and a speedup past the cores without the CPU time to match is
+//!   skipped work);
 //! - a measurement in which the calibration job fell short of what an idle
 //!   machine shows ([`CALIBRATION_FLOOR`] of the ideal speedup, or the
 //!   requirement if that is higher) is `inconclusive` (the machine was
@@ -30,6 +38,11 @@ use crate::report::{PerfGrade, PerfStatus};
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Least CPU utilisation, as a fraction of the speedup, a CPU check accepts.
 pub const UTILIZATION_FLOOR: f64 = 0.8;
+/// How far past the worker cap an I/O median may land before it is taken
+/// as more calls in flight than the contract allows. Honest solutions
+/// measure 9.87–9.96× against 10 workers on 2 cores; one thread per request
+/// measured 18.9×.
+pub const CAP_TOLERANCE: f64 = 1.1;
 /// Least speedup, as a fraction of the ideal one (the cores, or the I/O
 /// workers), the calibration job must show in a measurement for the
 /// machine to count as able to show parallelism. Measured on 2 cores: 0.94
@@ -222,6 +235,8 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
                 calibration.unwrap_or_default()
             ),
         )
+    } else if let Some(cap) = over_the_cap(check, speedup) {
+        (PerfStatus::Unexplained, cap)
     } else if speedup >= required && backed_by_cpu {
         (PerfStatus::Passed, String::new())
     } else if speedup >= required {
@@ -250,6 +265,22 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
     }
     grade.message = (!message.is_empty()).then_some(message);
     grade
+}
+
+/// Why a speedup is more than the contract's worker cap allows, or `None`.
+/// Only I/O checks have a cap in their contract (`workers`).
+fn over_the_cap(check: &PerfCheck, speedup: f64) -> Option<String> {
+    let workers = match (check.kind, check.workers) {
+        (PerfKind::Io, Some(workers)) => f64::from(workers),
+        _ => return None,
+    };
+    (speedup > CAP_TOLERANCE * workers).then(|| {
+        format!(
+            "a {speedup:.2}× speedup is more than {workers} workers can give (at most {workers}×): \
+             the contract allows at most {workers} calls in flight at once; \
+             keep to the workers you were given"
+        )
+    })
 }
 
 /// What the calibration job must reach for a measurement to count: the
@@ -529,6 +560,31 @@ mod tests {
             (grade.status, grade.required),
             (PerfStatus::Passed, Some(7.0))
         );
+    }
+
+    #[test]
+    fn an_io_speedup_past_the_worker_cap_is_not_credited() {
+        // 10 workers; one thread per request: 400 ms of calls in 21 ms.
+        let (grade, calls) = graded(
+            PerfKind::Io,
+            vec![Measurement::Record(record(400, 21, 1, Some(9.8)))],
+        );
+        assert_eq!(
+            (grade.status, grade.score, calls),
+            (PerfStatus::Unexplained, 0, 1)
+        );
+        let message = grade.message.unwrap_or_default();
+        assert!(
+            message.contains("more than 10 workers can give")
+                && message.contains("at most 10 calls in flight"),
+            "{message}"
+        );
+        // Right at the cap (and a little past it, timer noise) is a pass.
+        let (grade, _) = graded(
+            PerfKind::Io,
+            vec![Measurement::Record(record(400, 38, 1, Some(9.8)))],
+        );
+        assert_eq!(grade.status, PerfStatus::Passed, "{:?}", grade.message);
     }
 
     #[test]

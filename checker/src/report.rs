@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::course::PerfKind;
+use crate::review::ReviewRule;
 
 /// Version of the JSON report layout.
 pub const REPORT_FORMAT_VERSION: u32 = 1;
@@ -41,9 +42,18 @@ pub struct Report {
 pub struct ProtectedFiles {
     /// The template commit compared against.
     pub base: String,
-    /// Protected paths added, changed or deleted since `base`.
+    /// The template commit's tree: GitHub gives every repository made from
+    /// a template a root commit of its own, with the same tree, so a class's
+    /// reports should all name the same one (a different one means a
+    /// rewritten history).
+    #[serde(default)]
+    pub base_tree: String,
+    /// Protected paths added, changed or deleted since `base`. The grade was
+    /// made with the template's versions of them either way.
     pub changed: Vec<String>,
-    /// Whether those files were put back before grading (`--restore-protected`).
+    /// Whether the template's versions were left in the working tree
+    /// (`--restore-protected`, CI); otherwise the student's edits were put
+    /// back after grading.
     pub restored: bool,
 }
 
@@ -98,6 +108,27 @@ pub struct ExerciseGrade {
     pub tasks: Vec<TaskGrade>,
     /// Perf checks.
     pub perf: Vec<PerfGrade>,
+    /// Student code a person should look at; never affects the score
+    /// (absent when there is none, so older readers see no change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<ReviewFlag>,
+}
+
+/// Student code that is not wrong as such but runs inside the test process
+/// and deserves a human look ("needs review"). Informational only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewFlag {
+    /// Which rule raised it.
+    pub rule: ReviewRule,
+    /// The source file, relative to the course root, with `/` separators.
+    pub file: String,
+    /// The line in `file` (1-based).
+    pub line: u32,
+    /// That line, trimmed and cut to about 120 characters.
+    pub excerpt: String,
+    /// Why it deserves a look, in one line.
+    pub reason: String,
 }
 
 /// One task's grade: all of its tests must pass for its points.
@@ -203,7 +234,8 @@ pub enum PerfStatus {
     /// The median speedup fell short, while the calibration job showed the
     /// machine could do better.
     BelowThreshold,
-    /// A speedup without the CPU use that real parallel work needs.
+    /// A speedup the work cannot explain: without the CPU use that real
+    /// parallel work needs, or above what the contract's worker cap allows.
     Unexplained,
     /// Neither the student's code nor the calibration job could show
     /// parallelism: the machine was busy. Never failed, never credited.
@@ -224,12 +256,11 @@ impl Report {
         self.score == self.max_score
     }
 
-    /// Protected files changed and not restored: the grade is not to be trusted.
+    /// Protected files changed since the template. The grade ignores the
+    /// changes (it was made with the template's versions), but they fail the
+    /// run: a person should know.
     pub fn tampered(&self) -> &[String] {
-        match &self.protected {
-            Some(p) if !p.restored => &p.changed,
-            _ => &[],
-        }
+        self.protected.as_ref().map_or(&[], |p| &p.changed)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::cli::{Cli, Command, DevCommand, VerifyArgs};
 use crate::course::{Course, Source};
 use crate::grade::{Grader, machine};
 use crate::nextest::Nextest;
-use crate::protected;
+use crate::protected::{self, Template};
 use crate::render::{Format, render};
 use crate::report::{ExerciseStatus, ProtectedFiles, Report, json_schema};
 use crate::term::{Progress, colour_stdout, colourize};
@@ -52,9 +52,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         _ => {}
     }
+    if let Command::Verify(args) = &cli.command {
+        return verify(cli.course.as_deref(), args);
+    }
     let course = load_course(cli.course.as_deref())?;
     match cli.command {
-        Command::Verify(args) => verify(&course, &args),
         Command::Hint { name } => hint(&course, &name),
         Command::List => {
             crate::commands::list::render(&course, &mut std::io::stdout())?;
@@ -79,7 +81,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
-        Command::Schema | Command::Bench | Command::BenchWorker { .. } => Ok(ExitCode::SUCCESS),
+        Command::Verify(_) | Command::Schema | Command::Bench | Command::BenchWorker { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -157,7 +161,84 @@ fn load_course(explicit: Option<&Path>) -> anyhow::Result<Course> {
     })
 }
 
-fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+/// The course root: the one named, or the nearest folder upwards with a
+/// `course.toml`.
+fn course_root(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match explicit {
+        Some(root) => Ok(root.to_owned()),
+        None => {
+            let start = std::env::current_dir().context("failed to read the current directory")?;
+            Ok(start
+                .ancestors()
+                .find(|dir| dir.join(crate::course::COURSE_FILE).is_file())
+                .ok_or(crate::course::CourseError::NotFound {
+                    start: start.clone(),
+                })?
+                .to_owned())
+        }
+    }
+}
+
+/// Grades with the template's rules and files: takes the template's
+/// protected files (its `course.toml` among them) before anything is read
+/// or built, grades, and — without `--restore-protected` — puts the
+/// student's edits back afterwards, whatever the outcome.
+fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let root = course_root(explicit_root)?;
+    let recovered = protected::recover_edits(&root)
+        .context("failed to put back the edits an interrupted run kept aside")?;
+    if !recovered.is_empty() {
+        eprintln!(
+            "checker: put back your edits of {} kept aside by an interrupted run",
+            recovered.join(", ")
+        );
+    }
+    let template = match Template::find(&root, args.template.as_deref()) {
+        Ok(template) => Some(template),
+        // A template the grader named must be there.
+        Err(error) if args.template.is_some() => return Err(error.into()),
+        Err(error) => {
+            if !load_course(Some(&root))?.protected.is_empty() {
+                eprintln!("checker: warning: {error}");
+            }
+            None
+        }
+    };
+    let Some(template) = template else {
+        return verify_course(&load_course(Some(&root))?, args, None);
+    };
+    let text = template.course_text()?;
+    let patterns = crate::course::protected_patterns(&root, &text)?;
+    let mut found = template.changes(&patterns)?;
+    crate::interrupt::put_back_edits_on_stop(&root);
+    let kept = template.take_protected(&mut found, !args.restore_protected)?;
+    if found.restored && !found.changed.is_empty() {
+        eprintln!(
+            "checker: restored {} protected file(s) from the template: {}",
+            found.changed.len(),
+            found.changed.join(", ")
+        );
+    }
+    let outcome = Course::parse(&root, &text)
+        .map_err(anyhow::Error::from)
+        .and_then(|course| verify_course(&course, args, Some(found)));
+    if let Some(kept) = kept {
+        let paths = kept
+            .put_back()
+            .context("failed to put back your edits of protected files")?;
+        eprintln!(
+            "checker: graded with the template's versions of {}; your edits are back in place",
+            paths.join(", ")
+        );
+    }
+    outcome
+}
+
+fn verify_course(
+    course: &Course,
+    args: &VerifyArgs,
+    protected: Option<ProtectedFiles>,
+) -> anyhow::Result<ExitCode> {
     let source = if args.solutions {
         Source::Solutions
     } else {
@@ -183,7 +264,6 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         check_writable(path)?;
     }
     let nextest = Nextest::new(&course.root)?;
-    let protected = check_protected(course, args);
     let cores = fixtures::perf::available_parallelism();
     let mut progress = Progress::stderr();
     let mut report = Grader::new(course, nextest, source, cores, &mut progress)
@@ -226,33 +306,6 @@ fn verify(course: &Course, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     }
     keep_last_report(course, &report);
     Ok(exit_code(&report))
-}
-
-/// Compares the protected files with the template (and restores them when
-/// asked). A course that is not a git checkout is graded with a warning.
-fn check_protected(course: &Course, args: &VerifyArgs) -> Option<ProtectedFiles> {
-    if course.protected.is_empty() {
-        return None;
-    }
-    let checked = protected::check(&course.root, &course.protected, args.template.as_deref())
-        .and_then(|mut found| {
-            if args.restore_protected && !found.changed.is_empty() {
-                protected::restore(&course.root, &mut found)?;
-                eprintln!(
-                    "checker: restored {} protected file(s) from the template: {}",
-                    found.changed.len(),
-                    found.changed.join(", ")
-                );
-            }
-            Ok(found)
-        });
-    match checked {
-        Ok(found) => Some(found),
-        Err(error) => {
-            eprintln!("checker: warning: {error}");
-            None
-        }
-    }
 }
 
 /// The github format: annotations to `out`, the summary appended to

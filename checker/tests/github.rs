@@ -122,7 +122,7 @@ fn without_the_github_variables_everything_goes_to_stdout() {
 }
 
 #[test]
-fn an_edited_test_is_flagged_in_every_format_and_restored_on_request() {
+fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_on_request() {
     let course = course();
     // The student "fixes" the failing test instead of the code.
     course.write(
@@ -136,12 +136,12 @@ fn an_edited_test_is_flagged_in_every_format_and_restored_on_request() {
     assert_eq!(
         run.code,
         Some(1),
-        "full marks, but against edited tests; stderr:\n{}",
+        "graded with the template's tests, and flagged; stderr:\n{}",
         run.stderr
     );
     assert!(
-        outputs.contains("score=10\nmax_score=10\nprotected_changed=1\n"),
-        "{outputs}"
+        outputs.contains("score=4\nmax_score=10\nprotected_changed=1\n"),
+        "the edited test earns nothing: {outputs}"
     );
     assert!(
         run.stdout
@@ -161,6 +161,11 @@ fn an_edited_test_is_flagged_in_every_format_and_restored_on_request() {
         "exercises/01-sums/tests/t.rs"
     );
     assert_eq!(report["protected"]["restored"], false);
+    assert_eq!(
+        std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs")).unwrap(),
+        TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
+        "a local run puts the student's edit back"
+    );
     let junit = std::fs::read_to_string(course.root().join("junit.xml")).unwrap();
     assert!(
         junit.contains("protected files unchanged") && junit.contains("<failure"),

@@ -236,12 +236,29 @@ pub fn io_sequential(requests: &[IoRequest]) -> Vec<u64> {
     requests.iter().map(simulated_io_call).collect()
 }
 
-/// Honest: one thread per call.
-pub fn io_threads(requests: &[IoRequest]) -> Vec<u64> {
+/// More calls in flight than the 5 workers the contract allows: one
+/// thread per call.
+pub fn io_thread_per_call(requests: &[IoRequest]) -> Vec<u64> {
     std::thread::scope(|s| {
         let handles: Vec<_> = requests.iter().map(|r| s.spawn(move || simulated_io_call(r))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     })
+}
+
+/// Honest: 5 workers, each taking the next call until none is left.
+pub fn io_threads(requests: &[IoRequest]) -> Vec<u64> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let answers: Vec<_> = requests.iter().map(|_| std::sync::atomic::AtomicU64::new(0)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..5 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(request) = requests.get(i) else { break };
+                answers[i].store(simulated_io_call(request), std::sync::atomic::Ordering::Relaxed);
+            });
+        }
+    });
+    answers.into_iter().map(|a| a.into_inner()).collect()
 }
 "#;
 
@@ -277,6 +294,8 @@ fn perf_one_lock() { cpu("one-lock", cheats::one_lock); }
 fn perf_io_sequential() { io("io-sequential", cheats::io_sequential); }
 #[test]
 fn perf_io_threads() { io("io-threads", cheats::io_threads); }
+#[test]
+fn perf_io_thread_per_call() { io("io-thread-per-call", cheats::io_thread_per_call); }
 "#;
 
 const CHEATS_COURSE: &str = r#"
@@ -313,6 +332,15 @@ hint = "-"
 [[exercise.perf]]
 name = "io-sequential"
 test = "perf_io_sequential"
+kind = "io"
+workers = 5
+points = 10
+efficiency = 0.7
+hint = "-"
+
+[[exercise.perf]]
+name = "io-thread-per-call"
+test = "perf_io_thread_per_call"
 kind = "io"
 workers = 5
 points = 10
@@ -363,7 +391,20 @@ fn perf_cheats_are_never_credited_and_honest_io_is_never_failed() {
             .unwrap_or_else(|| panic!("no {name}; stderr:\n{}", run.stderr))
     };
     let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
-    for cheat in ["memoising", "one-lock", "io-sequential"] {
+    let over_the_cap = check("io-thread-per-call");
+    assert_eq!(over_the_cap["status"], "unexplained", "{over_the_cap:#}");
+    assert!(
+        over_the_cap["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 5 calls in flight")),
+        "{over_the_cap:#}"
+    );
+    for cheat in [
+        "memoising",
+        "one-lock",
+        "io-sequential",
+        "io-thread-per-call",
+    ] {
         let grade = check(cheat);
         assert_eq!(grade["score"], 0, "a cheat was credited: {grade:#}");
         if cheat.starts_with("io") || cores >= 2 {

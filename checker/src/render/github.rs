@@ -87,22 +87,30 @@ fn annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             );
             command(out, "warning", &[("title", &title)], &message)?;
         }
+        for flag in &exercise.review {
+            let line = flag.line.to_string();
+            command(
+                out,
+                "warning",
+                &[
+                    ("file", &flag.file),
+                    ("line", &line),
+                    ("title", "needs review"),
+                ],
+                &format!("{}: {}", flag.rule.name(), flag.reason),
+            )?;
+        }
     }
     if let Some(protected) = &report.protected {
-        let kind = if protected.restored {
-            "warning"
-        } else {
-            "error"
-        };
         let verb = if protected.restored {
-            "was changed and has been restored from the template"
+            "was changed and has been restored from the template; the grade used the template's version"
         } else {
-            "changed since the template: the grade cannot be trusted"
+            "changed since the template; the grade used the template's version"
         };
         for path in &protected.changed {
             command(
                 out,
-                kind,
+                "error",
                 &[("file", path), ("title", "protected file")],
                 &format!("{path} {verb} ({})", protected.base),
             )?;
@@ -225,6 +233,34 @@ mod tests {
             .unwrap();
         let result: serde_json::Value = serde_json::from_slice(&decoded).unwrap();
         assert_eq!(result["version"], 1);
+    }
+
+    #[test]
+    fn needs_review_flags_are_warnings_on_their_line_and_in_the_summary() {
+        let (mut annotations, mut summary) = (Vec::new(), Vec::new());
+        render(
+            &sample::flagged(),
+            &mut Sinks {
+                annotations: &mut annotations,
+                summary: Some(&mut summary),
+                outputs: None,
+            },
+        )
+        .unwrap();
+        let annotations = String::from_utf8(annotations).unwrap();
+        let summary = String::from_utf8(summary).unwrap();
+        assert!(
+            annotations.contains(
+                "::warning file=exercises/01-basics/src/lib.rs,line=12,title=needs review::process-exit: `process::exit` ends"
+            ),
+            "{annotations}"
+        );
+        assert!(
+            annotations
+                .contains("file=exercises/02-broken/src/lib.rs,line=3,title=needs review::unsafe:"),
+            "{annotations}"
+        );
+        assert!(summary.contains("**Needs review**"), "{summary}");
     }
 
     #[test]

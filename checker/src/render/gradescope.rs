@@ -91,6 +91,17 @@ pub fn results(report: &Report) -> GradescopeResults {
     if let Some(line) = super::protected_line(report) {
         output.push_str(&format!("\n\nWARNING: {line}"));
     }
+    let flagged: Vec<_> = report
+        .exercises
+        .iter()
+        .flat_map(|e| e.review.iter().map(move |flag| (&e.name, flag)))
+        .collect();
+    if !flagged.is_empty() {
+        output.push_str("\n\nNEEDS REVIEW (not graded):");
+        for (exercise, flag) in flagged {
+            output.push_str(&format!("\n- {exercise}: {}", super::review_line(flag)));
+        }
+    }
     GradescopeResults {
         score: report.score,
         execution_time: report.elapsed_ms.div_ceil(1000),
@@ -125,6 +136,23 @@ mod tests {
             ]
         );
         assert_eq!(value["execution_time"], 62);
+    }
+
+    #[test]
+    fn needs_review_flags_are_in_the_output_text_and_change_no_score() {
+        let plain = results(&sample::report());
+        let flagged = results(&sample::flagged());
+        assert_eq!(flagged.score, plain.score);
+        assert!(
+            flagged.output.ends_with(
+                "NEEDS REVIEW (not graded):\n\
+                 - 01-basics: exercises/01-basics/src/lib.rs:12  process-exit: `process::exit` ends the whole test process, the test harness with it\n\
+                 - 01-basics: exercises/01-basics/src/race.rs:40  course-env: names the grader's environment (`COURSE_…`), which steers tests and perf measurement\n\
+                 - 02-broken: exercises/02-broken/src/lib.rs:3  unsafe: uses `unsafe`, which this exercise does not call for: soundness rests on the student's reasoning"
+            ),
+            "{}",
+            flagged.output
+        );
     }
 
     #[test]

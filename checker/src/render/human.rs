@@ -81,6 +81,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "      {message}")?;
             }
         }
+        // Not graded: listed for a person, below the grades.
+        for flag in &exercise.review {
+            writeln!(out, "  ? needs review  {}", super::review_line(flag))?;
+            writeln!(out, "      {}", flag.excerpt)?;
+        }
     }
     writeln!(out)?;
     if let Some(line) = super::protected_line(report) {
@@ -185,6 +190,20 @@ mod tests {
         let mut out = Vec::new();
         render(&report, Format::Human, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_needs_review_lists_flags_under_each_exercise() {
+        let mut out = Vec::new();
+        render(&sample::flagged(), Format::Human, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "  ? needs review  exercises/02-broken/src/lib.rs:3  unsafe: uses `unsafe`"
+            ),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -66,10 +66,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         junit.add_test_suite(suite);
     }
-    if let Some(protected) = &report.protected {
+    if report.protected.is_some() {
         let mut suite = TestSuite::new("protected-files");
         let status = match super::protected_line(report) {
-            Some(line) if !protected.restored => {
+            Some(line) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status.set_message(line);
                 status

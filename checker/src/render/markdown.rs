@@ -78,8 +78,40 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 times(check.required)
             )?;
         }
+        if !exercise.review.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "**Needs review** (not graded): code that runs inside the test process and deserves a look."
+            )?;
+            writeln!(out)?;
+            writeln!(out, "| Where | Rule | Why | Code |")?;
+            writeln!(out, "|---|---|---|---|")?;
+            for flag in &exercise.review {
+                writeln!(
+                    out,
+                    "| `{}:{}` | `{}` | {} | {} |",
+                    flag.file,
+                    flag.line,
+                    flag.rule.name(),
+                    cell(&flag.reason),
+                    code_cell(&flag.excerpt)
+                )?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Source text as inline code in one table cell; double backticks let the
+/// code hold single ones.
+fn code_cell(text: &str) -> String {
+    let text = cell(text);
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 /// Text safe inside one table cell: one line, no pipes.
@@ -95,5 +127,12 @@ mod tests {
     #[test]
     fn markdown_report_snapshot() {
         insta::assert_snapshot!(sample::rendered(Format::Markdown));
+    }
+
+    #[test]
+    fn markdown_needs_review_snapshot() {
+        let mut out = Vec::new();
+        crate::render::render(&sample::flagged(), Format::Markdown, &mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 }

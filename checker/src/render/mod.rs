@@ -12,7 +12,7 @@ mod markdown;
 
 use std::io::{self, Write};
 
-use crate::report::{ExerciseStatus, PerfStatus, Report, TestStatus};
+use crate::report::{ExerciseStatus, PerfStatus, Report, ReviewFlag, TestStatus};
 
 /// Output formats of `checker verify --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,12 +82,23 @@ fn protected_line(report: &Report) -> Option<String> {
         },
         protected.base,
         if protected.restored {
-            ", restored before grading"
+            ", graded with the template's versions, left in place"
         } else {
-            ", the grade cannot be trusted"
+            ", graded with the template's versions (your edits were put back afterwards)"
         },
         protected.changed.join(", ")
     ))
+}
+
+/// `file:line  rule: reason`, one "needs review" flag in plain text.
+fn review_line(flag: &ReviewFlag) -> String {
+    format!(
+        "{}:{}  {}: {}",
+        flag.file,
+        flag.line,
+        flag.rule.name(),
+        flag.reason
+    )
 }
 
 /// `exercise: task name`, the label of a task or perf check outside the
@@ -223,6 +234,7 @@ pub(crate) mod sample {
                         perf("cpu-primes", PerfStatus::Passed, 15, Some(1.93)),
                         perf("cpu-slow", PerfStatus::BelowThreshold, 0, Some(1.01)),
                     ],
+                    review: vec![],
                 },
                 ExerciseGrade {
                     name: "02-broken".into(),
@@ -249,14 +261,55 @@ pub(crate) mod sample {
                         message: Some("the exercise does not compile".into()),
                         ..perf("cpu-broken", PerfStatus::NotRun, 0, None)
                     }],
+                    review: vec![],
                 },
             ],
             protected: Some(ProtectedFiles {
                 base: "0123abcd".into(),
+                base_tree: "4567ef01".into(),
                 changed: vec!["exercises/01-basics/tests/race.rs".into()],
                 restored: false,
             }),
         }
+    }
+
+    /// The sample report with "needs review" flags on both exercises (the
+    /// second does not compile: its flags still show), without the
+    /// protected-files line so its snapshots pin the flags alone.
+    pub fn flagged() -> Report {
+        let mut report = report();
+        report.protected = None;
+        let flag = |rule, file: &str, line, excerpt: &str, reason: &str| ReviewFlag {
+            rule,
+            file: file.into(),
+            line,
+            excerpt: excerpt.into(),
+            reason: reason.into(),
+        };
+        report.exercises[0].review = vec![
+            flag(
+                crate::review::ReviewRule::ProcessExit,
+                "exercises/01-basics/src/lib.rs",
+                12,
+                "std::process::exit(0);",
+                "`process::exit` ends the whole test process, the test harness with it",
+            ),
+            flag(
+                crate::review::ReviewRule::CourseEnv,
+                "exercises/01-basics/src/race.rs",
+                40,
+                "let dir = std::env::var(\"COURSE_PERF_DIR\")?; // a | b",
+                "names the grader's environment (`COURSE_…`), which steers tests and perf measurement",
+            ),
+        ];
+        report.exercises[1].review = vec![flag(
+            crate::review::ReviewRule::Unsafe,
+            "exercises/02-broken/src/lib.rs",
+            3,
+            "unsafe { *ptr }",
+            "uses `unsafe`, which this exercise does not call for: soundness rests on the student's reasoning",
+        )];
+        report
     }
 
     pub fn rendered(format: super::Format) -> String {

@@ -6,11 +6,11 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Barrier, Mutex};
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use common::{LIVENESS, within};
-use executors::future::TaskError;
+use executors::future::{TaskError, TaskHandle};
 use executors::pool::{DEFAULT_NAME, ThreadPool};
 
 /// A gate tasks wait at until the test opens it (by dropping the sender).
@@ -102,54 +102,91 @@ fn zero_workers_means_one() {
 struct Observed {
     max_in_flight: usize,
     threads: usize,
+    /// The names of the threads that ran tasks (`None`: an unnamed thread).
+    names: HashSet<Option<String>>,
     finished: usize,
 }
 
-/// Submits `tasks` tasks to a pool of `workers`; the first `workers` of them
-/// meet at a barrier (they can only all get there if `workers` tasks run at
-/// once), and every task counts how many run at the same time.
-fn observe(workers: usize, tasks: usize) -> Observed {
-    within(LIVENESS, "tasks meeting at a Barrier", move || {
+/// How [`observe`] hands its tasks to the pool.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// One `submit` per task, then every handle's result.
+    Submit,
+    /// One `map` over the task numbers.
+    Map,
+}
+
+/// What the tasks of one [`observe`] run share.
+struct Shared {
+    workers: usize,
+    barrier: Barrier,
+    started: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    threads: Mutex<HashSet<(ThreadId, Option<String>)>>,
+}
+
+impl Shared {
+    /// Task `i`: counts how many tasks run with it, notes its thread, meets
+    /// the others at the barrier if it is one of the first `workers`.
+    fn task(&self, i: usize) -> usize {
+        let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, SeqCst);
+        let me = thread::current();
+        self.threads
+            .lock()
+            .expect("no panics while holding it")
+            .insert((me.id(), me.name().map(str::to_owned)));
+        if self.started.fetch_add(1, SeqCst) < self.workers {
+            self.barrier.wait();
+        }
+        thread::sleep(Duration::from_millis(2));
+        self.in_flight.fetch_sub(1, SeqCst);
+        i
+    }
+}
+
+/// Runs `tasks` tasks on a pool of `workers` named `busy`, handed over `via`
+/// `submit` or `map`; the first `workers` of them meet at a barrier (they
+/// can only all get there if `workers` tasks run at once), and every task
+/// counts how many run at the same time and on which threads.
+fn observe(workers: usize, tasks: usize, via: Via) -> Observed {
+    let what = format!("tasks meeting at a Barrier ({via:?})");
+    within(LIVENESS, &what, move || {
         let pool = ThreadPool::named("busy", workers);
-        let barrier = Arc::new(Barrier::new(workers));
-        let started = Arc::new(AtomicUsize::new(0));
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let max_in_flight = Arc::new(AtomicUsize::new(0));
-        let threads = Arc::new(Mutex::new(HashSet::new()));
-        let handles: Vec<_> = (0..tasks)
-            .map(|i| {
-                let (barrier, started, in_flight, max_in_flight, threads) = (
-                    Arc::clone(&barrier),
-                    Arc::clone(&started),
-                    Arc::clone(&in_flight),
-                    Arc::clone(&max_in_flight),
-                    Arc::clone(&threads),
-                );
-                pool.submit(move || {
-                    let now = in_flight.fetch_add(1, SeqCst) + 1;
-                    max_in_flight.fetch_max(now, SeqCst);
-                    threads
-                        .lock()
-                        .expect("no panics while holding it")
-                        .insert(thread::current().id());
-                    if started.fetch_add(1, SeqCst) < workers {
-                        barrier.wait();
-                    }
-                    thread::sleep(Duration::from_millis(2));
-                    in_flight.fetch_sub(1, SeqCst);
-                    i
-                })
-            })
-            .collect();
+        let shared = Arc::new(Shared {
+            workers,
+            barrier: Barrier::new(workers),
+            started: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            threads: Mutex::new(HashSet::new()),
+        });
+        let outcomes: Vec<_> = match via {
+            Via::Submit => {
+                let handles: Vec<_> = (0..tasks)
+                    .map(|i| {
+                        let shared = Arc::clone(&shared);
+                        pool.submit(move || shared.task(i))
+                    })
+                    .collect();
+                handles.into_iter().map(TaskHandle::result).collect()
+            }
+            Via::Map => {
+                let in_tasks = Arc::clone(&shared);
+                pool.map(move |i| in_tasks.task(i), 0..tasks)
+            }
+        };
         let mut finished = 0;
-        for (i, handle) in handles.into_iter().enumerate() {
-            assert_eq!(handle.result(), Ok(i));
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            assert_eq!(outcome, Ok(i));
             finished += 1;
         }
-        let threads = threads.lock().expect("no panics while holding it").len();
+        let threads = shared.threads.lock().expect("no panics while holding it");
         Observed {
-            max_in_flight: max_in_flight.load(SeqCst),
-            threads,
+            max_in_flight: shared.max_in_flight.load(SeqCst),
+            threads: threads.len(),
+            names: threads.iter().map(|(_, name)| name.clone()).collect(),
             finished,
         }
     })
@@ -157,14 +194,14 @@ fn observe(workers: usize, tasks: usize) -> Observed {
 
 #[test]
 fn w_workers_run_w_tasks_at_the_same_time() {
-    let seen = observe(4, 20);
+    let seen = observe(4, 20, Via::Submit);
     assert_eq!(seen.finished, 20);
     assert_eq!(seen.max_in_flight, 4, "four workers, four tasks at once");
 }
 
 #[test]
 fn never_more_tasks_at_once_than_workers() {
-    let seen = observe(3, 30);
+    let seen = observe(3, 30, Via::Submit);
     assert!(
         seen.max_in_flight <= 3,
         "{} tasks ran at once on 3 workers",
@@ -176,6 +213,34 @@ fn never_more_tasks_at_once_than_workers() {
         seen.threads
     );
     assert_eq!(seen.finished, 30);
+}
+
+/// `map` must hand its items to the pool's workers, as `submit` does: a
+/// `map` that starts a thread per item runs them all at once, on threads
+/// that are not the pool's.
+#[test]
+fn map_runs_items_on_the_workers_never_more_at_once_than_workers() {
+    let seen = observe(3, 30, Via::Map);
+    assert_eq!(seen.finished, 30);
+    assert!(
+        seen.max_in_flight <= 3,
+        "{} items of map ran at once on a pool of 3 workers; map must run them on the \
+         pool's workers",
+        seen.max_in_flight
+    );
+    assert_eq!(seen.max_in_flight, 3, "three workers, three items at once");
+    assert!(
+        seen.threads <= 3,
+        "{} threads ran map's items, the pool has 3",
+        seen.threads
+    );
+    let workers: HashSet<_> = (0..3).map(|i| Some(format!("busy-{i}"))).collect();
+    for name in &seen.names {
+        assert!(
+            workers.contains(name),
+            "an item of map ran on thread {name:?}, not on one of the pool's workers busy-0..=busy-2"
+        );
+    }
 }
 
 #[test]
@@ -276,11 +341,7 @@ fn result_timeout_on_a_running_task_times_out_and_the_task_carries_on() {
 fn gated_tasks(
     pool: &ThreadPool,
     tasks: usize,
-) -> (
-    mpsc::Sender<()>,
-    Arc<AtomicUsize>,
-    Vec<executors::future::TaskHandle<usize>>,
-) {
+) -> (mpsc::Sender<()>, Arc<AtomicUsize>, Vec<TaskHandle<usize>>) {
     let (open, gate) = gate();
     let ran = Arc::new(AtomicUsize::new(0));
     let handles = (0..tasks)

@@ -1,0 +1,398 @@
+//! The cheat suite: what a student who has read the checker's source might
+//! try with the files of their own repository, each graded end to end by
+//! the real binary on a fixture course made from a "template" commit. Each
+//! cheat earns 0 for the item it targets, is flagged in every report format,
+//! and the honest work beside it keeps its points in the same run.
+//!
+//! Cheats on student code itself (more workers than the contract allows,
+//! forged perf records, …) are in `perf_grading.rs` and, for the real
+//! exercises, in the exercises' own tests.
+
+mod support;
+
+use support::{FixtureCourse, assert_valid_report, exercise, manifest, manifest_with_fixtures};
+
+const PROTECTED: &str = r#"protected = ["course.toml", ".cargo/**", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml", "exercises/*/build.rs"]"#;
+
+const TASKS: &str = r#"
+[[exercise]]
+name = "01-sums"
+package = "sums"
+title = "Sums"
+notebook = 244
+
+[[exercise.task]]
+name = "adds"
+filter = "test(adds)"
+points = 4
+hint = "add"
+
+[[exercise.task]]
+name = "doubles"
+filter = "test(doubles)"
+points = 6
+hint = "double"
+"#;
+
+const TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
+
+/// The test file as a cheating student would like it: `double` "works".
+fn edited_tests() -> String {
+    TESTS.replace("8, \"double 4\"", "4, \"double 4\"")
+}
+
+/// A template repository whose student solved `add` but not `double`.
+fn sums_course() -> FixtureCourse {
+    let course = FixtureCourse::new(
+        &format!("format_version = 1\n{PROTECTED}\n{TASKS}"),
+        &[
+            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
+            (
+                "exercises/01-sums/src/lib.rs",
+                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
+            ),
+            ("exercises/01-sums/tests/t.rs", TESTS),
+            (".gitignore", "target/\n"),
+        ],
+    );
+    course.commit_as_template();
+    course
+}
+
+/// Grades in the human format, then in every machine-readable format at
+/// once (`--format github` with the others as `--also`) with `extra`.
+struct Graded {
+    run: support::Run,
+    json: serde_json::Value,
+    junit: String,
+    markdown: String,
+    human: String,
+}
+
+fn grade_every_format(course: &FixtureCourse, extra: &[&str]) -> Graded {
+    // First, as a student would run it (this puts their edits back).
+    let human = course.checker(&["verify"]).stdout;
+    let mut args = vec![
+        "verify",
+        "--format",
+        "github",
+        "--also",
+        "json=report.json",
+        "--also",
+        "junit=junit.xml",
+        "--also",
+        "markdown=report.md",
+    ];
+    args.extend_from_slice(extra);
+    let run = course.checker(&args);
+    let read = |name: &str| {
+        std::fs::read_to_string(course.root().join(name))
+            .unwrap_or_else(|e| panic!("no {name} ({e}); stderr:\n{}", run.stderr))
+    };
+    let json: serde_json::Value = serde_json::from_str(&read("report.json")).expect("JSON report");
+    assert_valid_report(&json);
+    let (junit, markdown) = (read("junit.xml"), read("report.md"));
+    Graded {
+        run,
+        json,
+        junit,
+        markdown,
+        human,
+    }
+}
+
+fn task_score(report: &serde_json::Value, task: &str) -> u64 {
+    exercise(report, "01-sums")["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["name"] == task))
+        .and_then(|t| t["score"].as_u64())
+        .unwrap_or_else(|| panic!("no task {task} in {report:#}"))
+}
+
+/// The cheated task earns 0, the honest one its points, and every format
+/// names each changed file.
+fn assert_cheat_defeated(graded: &Graded, changed: &[&str]) {
+    let report = &graded.json;
+    assert_eq!(task_score(report, "doubles"), 0, "the cheat was credited");
+    assert_eq!(
+        task_score(report, "adds"),
+        4,
+        "honest work keeps its points"
+    );
+    assert_eq!(report["score"], 4);
+    assert_eq!(graded.run.code, Some(1), "stderr:\n{}", graded.run.stderr);
+    assert_eq!(
+        report["protected"]["changed"],
+        serde_json::json!(changed),
+        "{report:#}"
+    );
+    for path in changed {
+        assert!(
+            graded
+                .run
+                .stdout
+                .contains(&format!("::error file={path},title=protected file::")),
+            "github annotations miss {path}:\n{}",
+            graded.run.stdout
+        );
+        assert!(graded.markdown.contains(path), "{}", graded.markdown);
+        assert!(graded.junit.contains(path), "{}", graded.junit);
+        assert!(graded.human.contains(path), "{}", graded.human);
+    }
+    assert!(graded.junit.contains("<failure"), "{}", graded.junit);
+}
+
+#[test]
+fn an_emptied_protected_list_does_not_unprotect_the_tests() {
+    let course = sums_course();
+    course.write(
+        "course.toml",
+        &format!("format_version = 1\nprotected = []\n{TASKS}"),
+    );
+    course.write("exercises/01-sums/tests/t.rs", &edited_tests());
+    let graded = grade_every_format(&course, &[]);
+    assert_cheat_defeated(&graded, &["course.toml", "exercises/01-sums/tests/t.rs"]);
+    // A local run grades with the template's files and puts the student's
+    // edits back afterwards: nothing of theirs is lost.
+    let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
+    assert_eq!(tests.ok(), Some(edited_tests()));
+    assert!(
+        graded.run.stderr.contains("your edits are back in place"),
+        "{}",
+        graded.run.stderr
+    );
+}
+
+#[test]
+fn a_shortened_protected_list_does_not_unprotect_the_tests() {
+    let course = sums_course();
+    course.write(
+        "course.toml",
+        &format!(
+            "format_version = 1\n{}\n{TASKS}",
+            PROTECTED.replace(r#" "exercises/*/tests/**","#, "")
+        ),
+    );
+    course.write("exercises/01-sums/tests/t.rs", &edited_tests());
+    // As in CI: the template's versions stay.
+    let graded = grade_every_format(&course, &["--restore-protected"]);
+    assert_cheat_defeated(&graded, &["course.toml", "exercises/01-sums/tests/t.rs"]);
+    assert_eq!(graded.json["protected"]["restored"], true);
+    let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
+    assert_eq!(tests.ok().as_deref(), Some(TESTS));
+}
+
+#[test]
+fn an_added_build_script_hidden_by_gitignore_never_runs() {
+    let course = sums_course();
+    // A build script the template does not have, which would rewrite the
+    // test before it is compiled, kept out of `git status`.
+    course.write(
+        "exercises/01-sums/build.rs",
+        "fn main() {\n    let t = std::fs::read_to_string(\"tests/t.rs\").unwrap();\n    \
+         std::fs::write(\"tests/t.rs\", t.replace(\"8, \\\"double 4\\\"\", \"4, \\\"double 4\\\"\")).unwrap();\n}\n",
+    );
+    course.write(".gitignore", "target/\nbuild.rs\n");
+    let graded = grade_every_format(&course, &[]);
+    assert_cheat_defeated(&graded, &["exercises/01-sums/build.rs"]);
+    let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
+    assert_eq!(tests.ok().as_deref(), Some(TESTS), "the script never ran");
+    assert!(
+        course.root().join("exercises/01-sums/build.rs").is_file(),
+        "the student's file is put back after a local run"
+    );
+}
+
+#[test]
+fn without_a_template_commit_the_working_tree_is_graded_as_before() {
+    let course = FixtureCourse::new(
+        &format!("format_version = 1\n{PROTECTED}\n{TASKS}"),
+        &[
+            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
+            (
+                "exercises/01-sums/src/lib.rs",
+                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
+            ),
+            ("exercises/01-sums/tests/t.rs", TESTS),
+        ],
+    );
+    // A history whose first commit predates the catalogue, like the
+    // course's own development repository.
+    course.write("README.md", "a course in the making\n");
+    for args in [
+        &["init", "-q"][..],
+        &["add", "README.md"],
+        &["commit", "-qm", "skeleton"],
+        &["add", "-A"],
+        &["commit", "-qm", "the course"],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(course.root())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .expect("git runs")
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    let (run, report) = course.verify_json(&[]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(report["score"], 10);
+    assert!(report.get("protected").is_none(), "{report:#}");
+    assert!(
+        run.stderr.contains("is not a course template"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A one-thread "parallel" version and a real two-thread one, measured by
+/// the real `fixtures` harness.
+const PERF_LIB: &str = r#"
+use std::ops::Range;
+use fixtures::baselines::is_prime;
+
+pub fn one_thread(range: Range<u64>) -> u64 {
+    range.filter(|&n| is_prime(n)).count() as u64
+}
+
+pub fn two_threads(range: Range<u64>) -> u64 {
+    const BLOCK: u64 = 1024;
+    let blocks = (range.end - range.start).div_ceil(BLOCK);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2u64)
+            .map(|t| {
+                let range = range.clone();
+                s.spawn(move || {
+                    let mut count = 0;
+                    for block in (t..blocks).step_by(2) {
+                        let start = range.start + block * BLOCK;
+                        let end = (start + BLOCK).min(range.end);
+                        count += (start..end).filter(|&n| is_prime(n)).count() as u64;
+                    }
+                    count
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+"#;
+
+const PERF_TESTS: &str = r#"
+use fixtures::calibration::Calibration;
+use fixtures::perf::{measure, Config};
+
+fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
+    measure(
+        &Config::new(name).calibration(Calibration::Cpu { threads: 2 }),
+        |seed| fixtures::inputs::prime_window(seed, 400_000),
+        |r| fixtures::baselines::count_primes(r.clone()),
+        |r| candidate(r.clone()),
+    );
+}
+
+#[test]
+fn perf_one_thread() { cpu("one-thread", lowered::one_thread); }
+#[test]
+fn perf_two_threads() { cpu("two-threads", lowered::two_threads); }
+#[test]
+fn builds() {}
+"#;
+
+fn perf_course_toml(efficiency: &str) -> String {
+    format!(
+        r#"format_version = 1
+protected = ["course.toml", "exercises/*/tests/**"]
+
+[[exercise]]
+name = "01-lowered"
+package = "lowered"
+title = "Lowered"
+notebook = 244
+
+[[exercise.task]]
+name = "builds"
+filter = "test(=builds)"
+points = 1
+hint = "-"
+
+[[exercise.perf]]
+name = "one-thread"
+test = "perf_one_thread"
+kind = "cpu"
+work_units = 2
+points = 10
+efficiency = {efficiency}
+hint = "use both cores"
+
+[[exercise.perf]]
+name = "two-threads"
+test = "perf_two_threads"
+kind = "cpu"
+work_units = 2
+points = 10
+efficiency = 0.7
+hint = "use both cores"
+"#
+    )
+}
+
+/// Named `perf_*` so nextest runs it alone, with every core.
+#[test]
+fn perf_a_lowered_threshold_in_the_students_course_toml_is_ignored() {
+    let course = FixtureCourse::new(
+        &perf_course_toml("0.7"),
+        &[
+            (
+                "exercises/01-lowered/Cargo.toml",
+                &manifest_with_fixtures("lowered"),
+            ),
+            ("exercises/01-lowered/src/lib.rs", PERF_LIB),
+            ("exercises/01-lowered/tests/perf.rs", PERF_TESTS),
+            (".gitignore", "target/\n"),
+        ],
+    )
+    .with_shared_target();
+    course.write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\"]\n\n[profile.dev]\nopt-level = 2\n",
+    );
+    course.commit_as_template();
+    // 0.3 × 2 cores = 0.6×: a one-thread version's ~1× would clear it.
+    course.write("course.toml", &perf_course_toml("0.3"));
+    let (run, report) = course.verify_json(&[]);
+    assert_valid_report(&report);
+    assert_eq!(
+        report["protected"]["changed"],
+        serde_json::json!(["course.toml"])
+    );
+    let perf = |name: &str| {
+        exercise(&report, "01-lowered")["perf"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == name).cloned())
+            .unwrap_or_else(|| panic!("no {name}; stderr:\n{}", run.stderr))
+    };
+    let cheat = perf("one-thread");
+    assert_eq!(
+        cheat["score"], 0,
+        "judged by the lowered threshold: {cheat:#}"
+    );
+    let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
+    if cores >= 2 {
+        assert_eq!(cheat["required"], 1.4, "the template's 0.7 × 2: {cheat:#}");
+    }
+    let honest = perf("two-threads");
+    assert!(
+        cores < 2 || honest["status"] == "passed" || honest["status"] == "inconclusive",
+        "honest work is never failed: {honest:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(course.root().join("course.toml")).ok(),
+        Some(perf_course_toml("0.3")),
+        "the student's file is put back after a local run"
+    );
+}
