@@ -396,3 +396,6 @@ fn perf_a_lowered_threshold_in_the_students_course_toml_is_ignored() {
         "the student's file is put back after a local run"
     );
 }
+
+#[path = "cheats/worker_caps.rs"]
+mod worker_caps;

@@ -9,6 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::{LIVENESS, within};
+use fixtures::baselines::in_flight::Probe;
 use fixtures::baselines::io_answer;
 use fixtures::inputs::{IoRequest, io_requests};
 use threading::io_pipeline::{WORKER_NAME_PREFIX, fetch_all, fetch_all_with};
@@ -61,6 +62,42 @@ fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
     assert_eq!(zero, want, "workers == 0 is treated as one worker");
     assert_eq!(many, want);
     assert!(none.is_empty());
+}
+
+/// `fetch_all` takes no call to instrument, so the probe counts inside the
+/// real `simulated_io_call`: only the calls on its own requests, so other
+/// tests running in the same process (plain `cargo test`) do not add theirs.
+/// A `fetch_all` that starts a thread per request, instead of serving them
+/// with `workers` workers through `fetch_all_with`, has them all in flight.
+#[test]
+fn fetch_all_keeps_at_most_workers_real_calls_in_flight() {
+    for (workers, count) in [(1, 8), (4, 24)] {
+        let (answers, want, seen) = within(LIVENESS, "fetch_all", move || {
+            let probe = Probe::new(count, Duration::from_millis(10));
+            let answers = fetch_all(probe.requests(), workers);
+            (answers, expected(probe.requests()), probe.seen())
+        });
+        assert_eq!(
+            answers.expect("the workers start"),
+            want,
+            "answers in request order"
+        );
+        assert_eq!(
+            seen.calls, count,
+            "fetch_all should call fixtures::baselines::simulated_io_call once per request"
+        );
+        assert!(
+            seen.peak <= workers,
+            "{} calls of simulated_io_call were in flight at once with {workers} workers; \
+             fetch_all must keep at most `workers` calls in flight",
+            seen.peak
+        );
+        assert!(
+            seen.threads <= workers,
+            "{} threads made the calls, want at most {workers} workers",
+            seen.threads
+        );
+    }
 }
 
 /// What an instrumented run of `fetch_all_with` saw.
