@@ -9,6 +9,7 @@ use std::thread::{self, ThreadId};
 
 use common::{LIVENESS, within};
 use fixtures::baselines::count_primes;
+use fixtures::perf::peak_during;
 use threads_and_processes::cpu_bound::{count_matching, count_primes_parallel};
 
 #[test]
@@ -99,4 +100,32 @@ fn two_threads_really_run_at_the_same_time() {
 #[test]
 fn three_threads_really_run_at_the_same_time() {
     assert_eq!(threads_seen(3), 3);
+}
+
+/// The contract: `count_primes_parallel` runs on at most `threads` threads, the calling
+/// thread possibly one of them, so never more than `threads` threads beyond
+/// those alive before the call. 1 thread (fewer than the cores of any
+/// machine that grades) catches code that uses the cores instead of
+/// `threads`; 3 catches a thread per chunk. Checked under nextest only (see
+/// `fixtures::perf::peak_during`); a call lasts tens of milliseconds, long
+/// enough to be sampled.
+#[test]
+fn never_more_threads_at_once_than_asked_for() {
+    let runs = within(LIVENESS, "count_primes_parallel", || {
+        [1, 3].map(|threads| {
+            let (count, usage) =
+                peak_during(|| count_primes_parallel(10_000_000..10_300_000, threads));
+            (threads, count, usage)
+        })
+    });
+    for (threads, count, usage) in runs {
+        assert_eq!(
+            count, runs[0].1,
+            "the same range on 1 and {threads} threads"
+        );
+        usage.assert_threads_at_most(
+            threads,
+            &format!("count_primes_parallel(10_000_000..10_300_000, {threads})"),
+        );
+    }
 }

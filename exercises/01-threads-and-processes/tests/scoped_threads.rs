@@ -5,6 +5,7 @@ mod common;
 use std::sync::Barrier;
 
 use common::{LIVENESS, within};
+use fixtures::perf::peak_during;
 use threads_and_processes::scoped_threads::{
     byte_histogram, map_chunks, parallel_sum, split_evenly,
 };
@@ -119,4 +120,29 @@ fn byte_histogram_matches_a_sequential_count() {
 fn byte_histogram_of_nothing_is_all_zeros() {
     let table = within(LIVENESS, "byte_histogram", || byte_histogram(&[], 3));
     assert_eq!(table, [0u64; 256]);
+}
+
+/// "On up to `threads` threads": never more than `threads` threads beyond
+/// those alive before the call, for 1 thread (fewer than the cores) and 3.
+/// Checked under nextest only (see `fixtures::perf::peak_during`). One call
+/// lasts a few milliseconds, so each is repeated to be sampled often enough.
+#[test]
+fn parallel_sum_and_byte_histogram_use_at_most_the_threads_asked_for() {
+    let runs = within(LIVENESS, "parallel_sum and byte_histogram", || {
+        let numbers: Vec<u64> = (0..8_000_000).collect();
+        let bytes: Vec<u8> = (0..32_000_000_u32).map(|n| (n % 251) as u8).collect();
+        [1, 3].map(|threads| {
+            let (sums, sum_usage) =
+                peak_during(|| [(); 8].map(|()| parallel_sum(&numbers, threads)));
+            let (tables, table_usage) =
+                peak_during(|| [(); 4].map(|()| byte_histogram(&bytes, threads)[0]));
+            (threads, sums, sum_usage, tables, table_usage)
+        })
+    });
+    for (threads, sums, sum_usage, zeros, table_usage) in runs {
+        assert_eq!(sums, [7_999_999 * 8_000_000 / 2; 8]);
+        assert_eq!(zeros, [32_000_000_u64.div_ceil(251); 4]);
+        sum_usage.assert_threads_at_most(threads, &format!("parallel_sum(8M numbers, {threads})"));
+        table_usage.assert_threads_at_most(threads, &format!("byte_histogram(32 MB, {threads})"));
+    }
 }

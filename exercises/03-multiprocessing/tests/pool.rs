@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use common::{LIVENESS, MISSING, assert_no_children, within, worker};
 use fixtures::baselines::{count_primes, is_prime};
+use fixtures::perf::peak_during;
 use multiprocessing::ipc::IpcError;
 use multiprocessing::pool::{ChunkReport, PoolError, ProcessPool, count_primes_in_pool};
 use multiprocessing::protocol::{InitArgs, Job};
@@ -283,5 +284,32 @@ fn count_primes_in_pool_agrees_with_the_sequential_count() {
     );
     assert_eq!(empty.expect("an empty range"), 0);
     assert_eq!(zero_workers.expect("0 workers means 1"), 168);
+    assert_no_children("count_primes_in_pool");
+}
+
+/// "A pool of `workers` worker processes": never more than `workers` child
+/// processes alive at once beyond those alive before the call. 1 worker
+/// (fewer than the cores of any machine that grades) catches a pool sized
+/// by the cores; 3 catches a process per chunk. Checked under nextest only
+/// (see `fixtures::perf::peak_during`).
+#[test]
+fn count_primes_in_pool_starts_at_most_the_workers_asked_for() {
+    let runs = within(LIVENESS, "count_primes_in_pool", || {
+        [1, 3].map(|workers| {
+            let (count, usage) =
+                peak_during(|| count_primes_in_pool(worker(), 10_000_000..10_300_000, workers));
+            (workers, count.expect("counting succeeds"), usage)
+        })
+    });
+    for (workers, count, usage) in runs {
+        assert_eq!(
+            count, runs[0].1,
+            "the same range on 1 and {workers} workers"
+        );
+        usage.assert_children_at_most(
+            workers,
+            &format!("count_primes_in_pool(_, 10_000_000..10_300_000, {workers})"),
+        );
+    }
     assert_no_children("count_primes_in_pool");
 }

@@ -12,7 +12,7 @@ use common::{LIVENESS, within};
 use executors::rayon_map::{cpu_pool, par_map, prime_flags_parallel};
 use fixtures::baselines::prime_flags;
 use fixtures::inputs::prime_candidates;
-use fixtures::perf::available_parallelism;
+use fixtures::perf::{available_parallelism, peak_during};
 
 #[test]
 fn cpu_pool_has_the_threads_asked_for_named_cpu_n() {
@@ -103,5 +103,29 @@ fn prime_flags_parallel_matches_the_sequential_answer() {
     assert!(want.iter().any(|&p| p), "the sample has primes");
     for flags in got {
         assert_eq!(flags, want);
+    }
+}
+
+/// "Computed on a `cpu_pool` of `threads` threads": never more than
+/// `threads` threads beyond those alive before the call. 1 thread (fewer
+/// than the cores of any machine that grades) catches code that uses rayon's
+/// global pool (one thread per core) instead; 3 catches a thread per chunk.
+/// Checked under nextest only (see `fixtures::perf::peak_during`).
+#[test]
+fn prime_flags_parallel_runs_on_a_pool_of_the_threads_asked_for() {
+    let numbers = prime_candidates(17, 12_000);
+    let want = prime_flags(&numbers);
+    let runs = within(LIVENESS, "prime_flags_parallel", move || {
+        [1, 3].map(|threads| {
+            let (flags, usage) = peak_during(|| prime_flags_parallel(&numbers, threads));
+            (threads, flags, usage)
+        })
+    });
+    for (threads, flags, usage) in runs {
+        assert_eq!(flags, want, "prime_flags_parallel(_, {threads})");
+        usage.assert_threads_at_most(
+            threads,
+            &format!("prime_flags_parallel(12 000 numbers, {threads})"),
+        );
     }
 }

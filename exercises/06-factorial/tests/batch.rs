@@ -11,6 +11,7 @@ use std::time::Duration;
 use common::{LIVENESS, within};
 use factorial::batch::{factorial_batch, map_in_order};
 use fixtures::factorials::{exact, known};
+use fixtures::perf::peak_during;
 use num_bigint::BigUint;
 
 #[test]
@@ -168,4 +169,26 @@ fn a_slow_item_does_not_hold_up_the_others() {
          handed out one at a time as threads free up, not split in advance",
         slow_thread.len() - 1
     );
+}
+
+/// `factorial_batch(ns, threads)` maps on `threads` threads with
+/// `map_in_order`, each factorial sequential: never more than `threads`
+/// threads beyond those alive before the call. 1 thread (fewer than the
+/// cores of any machine that grades) catches code that uses the cores, or
+/// a parallel factorial per item on rayon's global pool; 3 catches a thread
+/// per item. Checked under nextest only (see `fixtures::perf::peak_during`).
+#[test]
+fn factorial_batch_uses_at_most_the_threads_asked_for() {
+    let ns = [60_000, 61_000, 62_000, 63_000, 64_000, 65_000];
+    let runs = within(LIVENESS, "factorial_batch", move || {
+        [1, 3].map(|threads| {
+            let (values, usage) = peak_during(|| factorial_batch(&ns, threads));
+            (threads, values, usage)
+        })
+    });
+    let [(_, one, _), (_, three, _)] = &runs;
+    assert_eq!(one, three, "the same batch on 1 and on 3 threads");
+    for (threads, _, usage) in &runs {
+        usage.assert_threads_at_most(*threads, &format!("factorial_batch(6 items, {threads})"));
+    }
 }
