@@ -369,18 +369,17 @@ mod tests {
         Template::find(root, None).unwrap()
     }
 
+    /// What differs from the template under [`patterns`].
+    fn changed(root: &Path) -> Vec<String> {
+        template(root).changes(&patterns()).unwrap().changed
+    }
+
     #[test]
     fn student_code_is_free_and_tests_and_the_catalogue_are_protected() {
         let dir = repo();
         let root = dir.path();
         write(root, "exercises/01-a/src/lib.rs", "solved");
-        assert!(
-            template(root)
-                .changes(&patterns())
-                .unwrap()
-                .changed
-                .is_empty()
-        );
+        assert!(changed(root).is_empty());
 
         write(root, "exercises/01-a/tests/t.rs", "assert!(true)");
         write(root, "exercises/01-a/tests/extra.rs", "new");
@@ -403,13 +402,7 @@ mod tests {
         assert_eq!(read(root, "exercises/01-a/tests/t.rs"), "t");
         assert_eq!(read(root, "course.toml"), "c");
         assert!(!root.join("exercises/01-a/tests/extra.rs").exists());
-        assert!(
-            template(root)
-                .changes(&patterns())
-                .unwrap()
-                .changed
-                .is_empty()
-        );
+        assert!(changed(root).is_empty());
         assert_eq!(read(root, "exercises/01-a/src/lib.rs"), "solved");
     }
 

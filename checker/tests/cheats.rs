@@ -10,48 +10,29 @@
 
 mod support;
 
-use support::{FixtureCourse, assert_valid_report, exercise, manifest, manifest_with_fixtures};
+use support::{
+    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, exercise, manifest,
+    manifest_with_fixtures,
+};
 
 const PROTECTED: &str = r#"protected = ["course.toml", ".cargo/**", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml", "exercises/*/build.rs"]"#;
 
-const TASKS: &str = r#"
-[[exercise]]
-name = "01-sums"
-package = "sums"
-title = "Sums"
-notebook = 244
-
-[[exercise.task]]
-name = "adds"
-filter = "test(adds)"
-points = 4
-hint = "add"
-
-[[exercise.task]]
-name = "doubles"
-filter = "test(doubles)"
-points = 6
-hint = "double"
-"#;
-
-const TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
-
 /// The test file as a cheating student would like it: `double` "works".
 fn edited_tests() -> String {
-    TESTS.replace("8, \"double 4\"", "4, \"double 4\"")
+    SUMS_TESTS.replace("8, \"double 4\"", "4, \"double 4\"")
 }
 
 /// A template repository whose student solved `add` but not `double`.
 fn sums_course() -> FixtureCourse {
     let course = FixtureCourse::new(
-        &format!("format_version = 1\n{PROTECTED}\n{TASKS}"),
+        &format!("format_version = 1\n{PROTECTED}\n{SUMS_TASKS}"),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
             (
                 "exercises/01-sums/src/lib.rs",
                 "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
             ),
-            ("exercises/01-sums/tests/t.rs", TESTS),
+            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
             (".gitignore", "target/\n"),
         ],
     );
@@ -147,7 +128,7 @@ fn an_emptied_protected_list_does_not_unprotect_the_tests() {
     let course = sums_course();
     course.write(
         "course.toml",
-        &format!("format_version = 1\nprotected = []\n{TASKS}"),
+        &format!("format_version = 1\nprotected = []\n{SUMS_TASKS}"),
     );
     course.write("exercises/01-sums/tests/t.rs", &edited_tests());
     let graded = grade_every_format(&course, &[]);
@@ -169,7 +150,7 @@ fn a_shortened_protected_list_does_not_unprotect_the_tests() {
     course.write(
         "course.toml",
         &format!(
-            "format_version = 1\n{}\n{TASKS}",
+            "format_version = 1\n{}\n{SUMS_TASKS}",
             PROTECTED.replace(r#" "exercises/*/tests/**","#, "")
         ),
     );
@@ -179,7 +160,7 @@ fn a_shortened_protected_list_does_not_unprotect_the_tests() {
     assert_cheat_defeated(&graded, &["course.toml", "exercises/01-sums/tests/t.rs"]);
     assert_eq!(graded.json["protected"]["restored"], true);
     let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
-    assert_eq!(tests.ok().as_deref(), Some(TESTS));
+    assert_eq!(tests.ok().as_deref(), Some(SUMS_TESTS));
 }
 
 #[test]
@@ -196,7 +177,11 @@ fn an_added_build_script_hidden_by_gitignore_never_runs() {
     let graded = grade_every_format(&course, &[]);
     assert_cheat_defeated(&graded, &["exercises/01-sums/build.rs"]);
     let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
-    assert_eq!(tests.ok().as_deref(), Some(TESTS), "the script never ran");
+    assert_eq!(
+        tests.ok().as_deref(),
+        Some(SUMS_TESTS),
+        "the script never ran"
+    );
     assert!(
         course.root().join("exercises/01-sums/build.rs").is_file(),
         "the student's file is put back after a local run"
@@ -206,38 +191,26 @@ fn an_added_build_script_hidden_by_gitignore_never_runs() {
 #[test]
 fn without_a_template_commit_the_working_tree_is_graded_as_before() {
     let course = FixtureCourse::new(
-        &format!("format_version = 1\n{PROTECTED}\n{TASKS}"),
+        &format!("format_version = 1\n{PROTECTED}\n{SUMS_TASKS}"),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
             (
                 "exercises/01-sums/src/lib.rs",
                 "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
             ),
-            ("exercises/01-sums/tests/t.rs", TESTS),
+            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
         ],
     );
     // A history whose first commit predates the catalogue, like the
     // course's own development repository.
     course.write("README.md", "a course in the making\n");
-    for args in [
-        &["init", "-q"][..],
+    course.git(&[
+        &["init", "-q"],
         &["add", "README.md"],
         &["commit", "-qm", "skeleton"],
         &["add", "-A"],
         &["commit", "-qm", "the course"],
-    ] {
-        let ok = std::process::Command::new("git")
-            .args(args)
-            .current_dir(course.root())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .expect("git runs")
-            .success();
-        assert!(ok, "git {args:?}");
-    }
+    ]);
     let (run, report) = course.verify_json(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert_eq!(report["score"], 10);
@@ -249,44 +222,11 @@ fn without_a_template_commit_the_working_tree_is_graded_as_before() {
     );
 }
 
-/// A one-thread "parallel" version and a real two-thread one, measured by
-/// the real `fixtures` harness.
-const PERF_LIB: &str = r#"
-use std::ops::Range;
-use fixtures::baselines::is_prime;
-
-pub fn one_thread(range: Range<u64>) -> u64 {
-    range.filter(|&n| is_prime(n)).count() as u64
-}
-
-pub fn two_threads(range: Range<u64>) -> u64 {
-    const BLOCK: u64 = 1024;
-    let blocks = (range.end - range.start).div_ceil(BLOCK);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2u64)
-            .map(|t| {
-                let range = range.clone();
-                s.spawn(move || {
-                    let mut count = 0;
-                    for block in (t..blocks).step_by(2) {
-                        let start = range.start + block * BLOCK;
-                        let end = (start + BLOCK).min(range.end);
-                        count += (start..end).filter(|&n| is_prime(n)).count() as u64;
-                    }
-                    count
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
-    })
-}
-"#;
-
 const PERF_TESTS: &str = r#"
 use fixtures::calibration::Calibration;
 use fixtures::perf::{measure, Config};
 
-fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
+fn cpu(name: &str, candidate: impl Fn(std::ops::Range<u64>) -> u64) {
     measure(
         &Config::new(name).calibration(Calibration::Cpu { threads: 2 }),
         |seed| fixtures::inputs::prime_window(seed, 400_000),
@@ -298,7 +238,7 @@ fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
 #[test]
 fn perf_one_thread() { cpu("one-thread", lowered::one_thread); }
 #[test]
-fn perf_two_threads() { cpu("two-threads", lowered::two_threads); }
+fn perf_two_threads() { cpu("two-threads", |r| lowered::strided(r, 2)); }
 #[test]
 fn builds() {}
 "#;
@@ -351,7 +291,7 @@ fn perf_a_lowered_threshold_in_the_students_course_toml_is_ignored() {
                 "exercises/01-lowered/Cargo.toml",
                 &manifest_with_fixtures("lowered"),
             ),
-            ("exercises/01-lowered/src/lib.rs", PERF_LIB),
+            ("exercises/01-lowered/src/lib.rs", PRIMES_LIB),
             ("exercises/01-lowered/tests/perf.rs", PERF_TESTS),
             (".gitignore", "target/\n"),
         ],

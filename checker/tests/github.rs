@@ -3,44 +3,26 @@
 
 mod support;
 
-use support::{FixtureCourse, manifest};
+use support::{FixtureCourse, SUMS_TASKS, SUMS_TESTS, manifest};
 
-const COURSE: &str = r#"
-format_version = 1
-protected = ["course.toml", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml"]
-
-[[exercise]]
-name = "01-sums"
-package = "sums"
-title = "Sums"
-notebook = 244
-
-[[exercise.task]]
-name = "adds"
-filter = "test(adds)"
-points = 4
-hint = "add"
-
-[[exercise.task]]
-name = "doubles"
-filter = "test(doubles)"
-points = 6
-hint = "double"
-"#;
-
-const TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
+/// The course: `01-sums`, protected as a template would protect it.
+fn course_toml() -> String {
+    format!(
+        "format_version = 1\nprotected = [\"course.toml\", \".config/**\", \"exercises/*/tests/**\", \"exercises/*/Cargo.toml\"]\n{SUMS_TASKS}"
+    )
+}
 
 /// A template repository whose student solved `add` but not `double`.
 fn course() -> FixtureCourse {
     let course = FixtureCourse::new(
-        COURSE,
+        &course_toml(),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
             (
                 "exercises/01-sums/src/lib.rs",
                 "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
             ),
-            ("exercises/01-sums/tests/t.rs", TESTS),
+            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
             (".gitignore", "target/\n"),
         ],
     );
@@ -127,7 +109,7 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
     // The student "fixes" the failing test instead of the code.
     course.write(
         "exercises/01-sums/tests/t.rs",
-        &TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
+        &SUMS_TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
     );
     let (run, summary, outputs) = github_run(
         &course,
@@ -163,7 +145,7 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
     assert_eq!(report["protected"]["restored"], false);
     assert_eq!(
         std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs")).unwrap(),
-        TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
+        SUMS_TESTS.replace("8, \"double 4\"", "4, \"double 4\""),
         "a local run puts the student's edit back"
     );
     let junit = std::fs::read_to_string(course.root().join("junit.xml")).unwrap();
@@ -191,7 +173,7 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
     );
     let restored =
         std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs")).unwrap();
-    assert_eq!(restored, TESTS);
+    assert_eq!(restored, SUMS_TESTS);
 }
 
 #[test]

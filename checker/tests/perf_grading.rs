@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{FixtureCourse, assert_valid_report, exercise, manifest_with_fixtures};
+use support::{FixtureCourse, PRIMES_LIB, assert_valid_report, exercise, manifest_with_fixtures};
 
 const COURSE: &str = r#"
 format_version = 1
@@ -39,40 +39,6 @@ kind = "cpu"
 points = 10
 efficiency = 0.7
 hint = "use every core"
-"#;
-
-/// The "student code": a one-thread impostor and a real strided split.
-const LIB: &str = r#"
-use std::ops::Range;
-use fixtures::baselines::is_prime;
-
-pub fn one_thread(range: Range<u64>) -> u64 {
-    range.filter(|&n| is_prime(n)).count() as u64
-}
-
-/// Blocks of 1024 numbers dealt round-robin: every thread gets a fair mix of
-/// small and large numbers (a stride of 2 would give one thread all evens).
-pub fn strided(range: Range<u64>, threads: usize) -> u64 {
-    const BLOCK: u64 = 1024;
-    let blocks = (range.end - range.start).div_ceil(BLOCK);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads as u64)
-            .map(|t| {
-                let range = range.clone();
-                s.spawn(move || {
-                    let mut count = 0;
-                    for block in (t..blocks).step_by(threads) {
-                        let start = range.start + block * BLOCK;
-                        let end = (start + BLOCK).min(range.end);
-                        count += (start..end).filter(|&n| is_prime(n)).count() as u64;
-                    }
-                    count
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
-    })
-}
 "#;
 
 const TESTS: &str = r#"
@@ -120,7 +86,7 @@ fn course(package: &str) -> FixtureCourse {
                 "exercises/01-primes/Cargo.toml",
                 &manifest_with_fixtures(package),
             ),
-            ("exercises/01-primes/src/lib.rs", LIB),
+            ("exercises/01-primes/src/lib.rs", PRIMES_LIB),
             ("exercises/01-primes/tests/perf.rs", &tests),
             ("exercises/01-primes/tests/counts.rs", &counts),
         ],
@@ -174,7 +140,7 @@ fn perf_a_wrong_answer_is_reported_as_such() {
     let course = course("primes-wrong-answer");
     course.write(
         "exercises/01-primes/src/lib.rs",
-        &LIB.replace(
+        &PRIMES_LIB.replace(
             "range.filter(|&n| is_prime(n)).count() as u64",
             "range.filter(|&n| is_prime(n)).count() as u64 + 1",
         ),

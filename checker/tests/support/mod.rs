@@ -79,13 +79,18 @@ impl FixtureCourse {
     /// Makes the course a git repository whose one commit is the template,
     /// as GitHub does for a repository created from a template.
     pub fn commit_as_template(&self) {
-        for args in [
-            &["init", "-q"][..],
+        self.git(&[
+            &["init", "-q"],
             &["add", "-A"],
             &["commit", "-qm", "template"],
-        ] {
+        ]);
+    }
+
+    /// Runs each git command in the course root, as a test user.
+    pub fn git(&self, commands: &[&[&str]]) {
+        for args in commands {
             let ok = Command::new("git")
-                .args(args)
+                .args(*args)
                 .current_dir(self.root())
                 .env("GIT_AUTHOR_NAME", "t")
                 .env("GIT_AUTHOR_EMAIL", "t@example.com")
@@ -201,3 +206,63 @@ pub fn assert_valid_report(report: &serde_json::Value) {
         "report does not match report.schema.json: {errors:#?}\n{report:#}"
     );
 }
+
+/// Perf "student code" on the real `fixtures`: a one-thread impostor and a
+/// real strided split.
+pub const PRIMES_LIB: &str = r#"
+use std::ops::Range;
+use fixtures::baselines::is_prime;
+
+pub fn one_thread(range: Range<u64>) -> u64 {
+    range.filter(|&n| is_prime(n)).count() as u64
+}
+
+/// Blocks of 1024 numbers dealt round-robin: every thread gets a fair mix of
+/// small and large numbers (a stride of 2 would give one thread all evens).
+pub fn strided(range: Range<u64>, threads: usize) -> u64 {
+    const BLOCK: u64 = 1024;
+    let blocks = (range.end - range.start).div_ceil(BLOCK);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let range = range.clone();
+                s.spawn(move || {
+                    let mut count = 0;
+                    for block in (t..blocks).step_by(threads) {
+                        let start = range.start + block * BLOCK;
+                        let end = (start + BLOCK).min(range.end);
+                        count += (start..end).filter(|&n| is_prime(n)).count() as u64;
+                    }
+                    count
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+"#;
+
+/// A course of one exercise, `01-sums`, with two tasks: `adds` (4 points)
+/// and `doubles` (6), for courses whose protected files are at stake.
+pub const SUMS_TASKS: &str = r#"
+[[exercise]]
+name = "01-sums"
+package = "sums"
+title = "Sums"
+notebook = 244
+
+[[exercise.task]]
+name = "adds"
+filter = "test(adds)"
+points = 4
+hint = "add"
+
+[[exercise.task]]
+name = "doubles"
+filter = "test(doubles)"
+points = 6
+hint = "double"
+"#;
+
+/// The tests of `01-sums`: one per task.
+pub const SUMS_TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
