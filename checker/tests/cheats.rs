@@ -24,20 +24,7 @@ fn edited_tests() -> String {
 
 /// A template repository whose student solved `add` but not `double`.
 fn sums_course() -> FixtureCourse {
-    let course = FixtureCourse::new(
-        &format!("format_version = 1\n{PROTECTED}\n{SUMS_TASKS}"),
-        &[
-            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
-            (
-                "exercises/01-sums/src/lib.rs",
-                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
-            ),
-            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
-            (".gitignore", "target/\n"),
-        ],
-    );
-    course.commit_as_template();
-    course
+    support::sums_template(PROTECTED)
 }
 
 /// Grades in the human format, then in every machine-readable format at

@@ -3,31 +3,13 @@
 
 mod support;
 
-use support::{FixtureCourse, SUMS_TASKS, SUMS_TESTS, manifest};
-
-/// The course: `01-sums`, protected as a template would protect it.
-fn course_toml() -> String {
-    format!(
-        "format_version = 1\nprotected = [\"course.toml\", \".config/**\", \"exercises/*/tests/**\", \"exercises/*/Cargo.toml\"]\n{SUMS_TASKS}"
-    )
-}
+use support::{FixtureCourse, SUMS_TESTS};
 
 /// A template repository whose student solved `add` but not `double`.
 fn course() -> FixtureCourse {
-    let course = FixtureCourse::new(
-        &course_toml(),
-        &[
-            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
-            (
-                "exercises/01-sums/src/lib.rs",
-                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
-            ),
-            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
-            (".gitignore", "target/\n"),
-        ],
-    );
-    course.commit_as_template();
-    course
+    support::sums_template(
+        r#"protected = ["course.toml", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml"]"#,
+    )
 }
 
 fn github_run(course: &FixtureCourse, extra: &[&str]) -> (support::Run, String, String) {

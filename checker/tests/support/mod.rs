@@ -266,3 +266,22 @@ hint = "double"
 
 /// The tests of `01-sums`: one per task.
 pub const SUMS_TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
+
+/// `01-sums` as a template repository (one commit) whose student solved
+/// `add` but not `double`, with `protected` as the catalogue's list.
+pub fn sums_template(protected: &str) -> FixtureCourse {
+    let course = FixtureCourse::new(
+        &format!("format_version = 1\n{protected}\n{SUMS_TASKS}"),
+        &[
+            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
+            (
+                "exercises/01-sums/src/lib.rs",
+                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
+            ),
+            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
+            (".gitignore", "target/\n"),
+        ],
+    );
+    course.commit_as_template();
+    course
+}
