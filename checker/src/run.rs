@@ -152,12 +152,15 @@ fn dev_check(course: &Course, names: &[String]) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The course's rules for the commands that put no file in place (`list`,
+/// `hint`, `watch`, `doctor`, …): the template's `course.toml` where the
+/// repository has a template, so their points and thresholds agree with
+/// `verify`'s; the working tree's otherwise.
 fn load_course(explicit: Option<&Path>) -> anyhow::Result<Course> {
-    Ok(match explicit {
-        Some(root) => Course::load(root)?,
-        None => Course::discover(
-            &std::env::current_dir().context("failed to read the current directory")?,
-        )?,
+    let root = course_root(explicit)?;
+    Ok(match Template::find(&root, None) {
+        Ok(template) => Course::parse(&root, &template.course_text()?)?,
+        Err(_) => Course::load(&root)?,
     })
 }
 
@@ -194,18 +197,16 @@ fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<Exi
         );
     }
     let template = match Template::find(&root, args.template.as_deref()) {
-        Ok(template) => Some(template),
+        Ok(template) => template,
         // A template the grader named must be there.
         Err(error) if args.template.is_some() => return Err(error.into()),
         Err(error) => {
-            if !load_course(Some(&root))?.protected.is_empty() {
+            let course = Course::load(&root)?;
+            if !course.protected.is_empty() {
                 eprintln!("checker: warning: {error}");
             }
-            None
+            return verify_course(&course, args, None);
         }
-    };
-    let Some(template) = template else {
-        return verify_course(&load_course(Some(&root))?, args, None);
     };
     let text = template.course_text()?;
     let patterns = crate::course::protected_patterns(&root, &text)?;

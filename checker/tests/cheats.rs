@@ -176,6 +176,25 @@ fn an_added_build_script_hidden_by_gitignore_never_runs() {
 }
 
 #[test]
+fn the_other_commands_read_the_templates_rules_too() {
+    let course = sums_course();
+    course.write(
+        "course.toml",
+        &format!("format_version = 1\nprotected = []\n{SUMS_TASKS}")
+            .replace("points = 6", "points = 60")
+            .replace("hint = \"double\"", "hint = \"edited\""),
+    );
+    let hint = course.checker(&["hint", "doubles"]);
+    assert!(
+        hint.stdout.contains("double") && !hint.stdout.contains("edited"),
+        "{}",
+        hint.stdout
+    );
+    let list = course.checker(&["list"]);
+    assert!(list.stdout.contains("0/10 points"), "{}", list.stdout);
+}
+
+#[test]
 fn without_a_template_commit_the_working_tree_is_graded_as_before() {
     let course = FixtureCourse::new(
         &format!("format_version = 1\n{PROTECTED}\n{SUMS_TASKS}"),
