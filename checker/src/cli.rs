@@ -104,16 +104,19 @@ pub struct VerifyArgs {
     /// e.g. `--also junit=grade.xml --also gradescope=results.json`.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
     pub also: Vec<(Format, PathBuf)>,
-    /// Template commit the protected files are compared with (default: the
-    /// repository's root commit).
+    /// Template commit whose `course.toml` and protected files the grade is
+    /// made with (default: the repository's root commit, if it holds a
+    /// `course.toml`); an error when it does not exist.
     #[arg(long, value_name = "REF")]
     pub template: Option<String>,
     /// Replay the perf checks' inputs from this seed (a report prints the
     /// seed of each check); default: fresh inputs every run.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Put changed protected files back to the template's version before
-    /// grading. For CI: it discards local edits to tests and fixtures.
+    /// Leave the template's versions of changed protected files in place
+    /// after grading. For CI: it discards edits to tests and fixtures.
+    /// Without it, the grade is still made with the template's versions,
+    /// and the edits are put back afterwards.
     #[arg(long)]
     pub restore_protected: bool,
 }
