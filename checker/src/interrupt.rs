@@ -154,6 +154,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Whether `pid` leads a command the checker started and still runs.
+pub fn is_running_command(pid: i32) -> bool {
+    lock(&GROUPS).contains(&pid)
+}
+
 /// Registers a running child's process group until dropped.
 pub struct ChildGuard {
     group: i32,

@@ -10,5 +10,8 @@ fn main() -> ExitCode {
     if let Err(error) = checker::interrupt::install() {
         eprintln!("checker: warning: Ctrl-C will not stop child processes cleanly: {error}");
     }
+    // Whatever a test detaches and leaves running is adopted, and ended
+    // after its command (`process::end_orphans`).
+    checker::process::adopt_orphans();
     checker::run::main(checker::cli::Cli::parse())
 }

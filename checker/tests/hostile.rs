@@ -412,6 +412,41 @@ fn spawns_without_end() {{
     );
 }
 
+#[test]
+fn a_detached_process_left_behind_ends_with_its_command() {
+    let marker = unique_marker("detached");
+    // The test passes at once and leaves a process that is in neither its
+    // process group nor its session: the timeout's group kill cannot reach
+    // it, and it would spin (here: sleep) beside the next measurement.
+    let detaches = format!(
+        r#"
+#[test]
+fn detaches() {{
+    let status = std::process::Command::new("sh")
+        .args(["-c", "setsid sleep {marker} >/dev/null 2>&1 </dev/null &"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    panic!("left a detached process behind");
+}}
+"#
+    );
+    let course = course_with(
+        &[("detaches", "all()")],
+        &[],
+        &[
+            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
+            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
+            ("exercises/01-hostile/tests/t.rs", &detaches),
+        ],
+    );
+    let report = grade(&course, Duration::from_secs(90));
+    let (status, message) = first_test(&report, "detaches");
+    assert_eq!(status, "failed", "{message}");
+    let live = wait_until_gone(&marker, Duration::from_secs(2));
+    assert!(live.is_empty(), "outlived the run: {live:?}");
+}
+
 const PERF_TESTS: &str = r##"
 fn dir() -> std::path::PathBuf {
     std::path::PathBuf::from(std::env::var_os("COURSE_PERF_DIR").expect("the checker sets it"))
