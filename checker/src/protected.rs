@@ -55,6 +55,20 @@ pub enum ProtectedError {
     /// A named template commit has no `course.toml`.
     #[error("the template commit {0} has no course.toml")]
     NoCourseFile(String),
+    /// The list of kept edits names something that is not a plain path
+    /// inside the course: it was not written by the checker.
+    #[error(
+        "{list} names `{path}`, which is not a path inside the course; nothing was put back \
+         (delete {dir} if you did not make it)"
+    )]
+    ForeignEditsList {
+        /// The list file.
+        list: PathBuf,
+        /// The offending entry.
+        path: String,
+        /// The folder to delete.
+        dir: PathBuf,
+    },
     /// Putting files back or aside failed.
     #[error("cannot {action} {path}: {source}")]
     Io {
@@ -173,8 +187,20 @@ impl Template {
             if self.file_exists(path) {
                 // `restore --worktree` leaves the index alone, so a student's
                 // `git status` after a local run shows only their own changes.
+                // Literal: the path is a file name from git's own listing,
+                // never a pattern.
                 let source = format!("--source={}", self.commit);
-                git(&self.root, &["restore", &source, "--worktree", "--", path])?;
+                git(
+                    &self.root,
+                    &[
+                        "--literal-pathspecs",
+                        "restore",
+                        &source,
+                        "--worktree",
+                        "--",
+                        path,
+                    ],
+                )?;
             } else {
                 remove(&self.root.join(path))?;
             }
@@ -254,13 +280,30 @@ fn put_back_from(root: &Path) -> Result<Vec<String>, ProtectedError> {
         }
         Err(error) => return Err(io("read", &list_path)(error)),
     };
-    let mut paths = Vec::new();
+    // The folder sits in the student's working tree, so its list may be
+    // anyone's: every entry is checked before any file is touched.
+    let mut entries = Vec::new();
     for line in list.lines() {
         let (had_it, path) = match line.split_at_checked(1) {
             Some(("+", path)) => (true, path),
             Some(("-", path)) => (false, path),
             _ => continue,
         };
+        let inside = !path.is_empty()
+            && Path::new(path)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(ProtectedError::ForeignEditsList {
+                list: list_path,
+                path: path.to_owned(),
+                dir,
+            });
+        }
+        entries.push((had_it, path));
+    }
+    let mut paths = Vec::new();
+    for (had_it, path) in entries {
         let target = root.join(path);
         if had_it {
             create_parent(&target)?;
@@ -460,6 +503,71 @@ mod tests {
         assert_eq!(recover_edits(root).unwrap(), ["exercises/01-a/tests/t.rs"]);
         assert_eq!(read(root, "exercises/01-a/tests/t.rs"), "edited");
         assert!(recover_edits(root).unwrap().is_empty(), "only once");
+    }
+
+    #[test]
+    fn a_kept_edits_list_naming_paths_outside_the_course_is_refused_whole() {
+        let dir = repo();
+        let root = dir.path();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        let relative_escape = format!(
+            "{}{}",
+            "../".repeat(root.components().count() + 2),
+            victim.display()
+        );
+        for entry in [
+            format!("-{}", victim.display()),
+            format!("-{relative_escape}"),
+            "+exercises/../../escape".to_owned(),
+        ] {
+            write(
+                root,
+                &format!("{EDITS_DIR}/{EDITS_LIST}"),
+                &format!("+exercises/01-a/tests/t.rs\n{entry}\n"),
+            );
+            write(
+                root,
+                &format!("{EDITS_DIR}/files/exercises/01-a/tests/t.rs"),
+                "x",
+            );
+            let err = recover_edits(root).unwrap_err();
+            assert!(
+                err.to_string().contains("not a path inside the course"),
+                "{err}"
+            );
+            assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+            assert_eq!(
+                read(root, "exercises/01-a/tests/t.rs"),
+                "t",
+                "nothing put back"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_named_like_a_glob_restores_only_itself() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, "exercises/01-a/tests/*", "star");
+        run_git(root, &["add", "-A"]);
+        run_git(root, &["commit", "-qm", "a template with a starry name"]);
+        let template = Template::find(root, Some("HEAD")).unwrap();
+        write(root, "exercises/01-a/tests/*", "edited star");
+        write(root, "exercises/01-a/tests/t.rs", "edited");
+        let mut protected = ProtectedFiles {
+            changed: vec!["exercises/01-a/tests/*".into()],
+            ..template.changes(&patterns()).unwrap()
+        };
+        let kept = template.take_protected(&mut protected, false).unwrap();
+        assert!(kept.is_none());
+        assert_eq!(read(root, "exercises/01-a/tests/*"), "star");
+        assert_eq!(
+            read(root, "exercises/01-a/tests/t.rs"),
+            "edited",
+            "`*` restored itself, not every file it would match as a glob"
+        );
     }
 
     #[test]

@@ -188,8 +188,15 @@ fn course_root(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// student's edits back afterwards, whatever the outcome.
 fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let root = course_root(explicit_root)?;
-    let recovered = protected::recover_edits(&root)
-        .context("failed to put back the edits an interrupted run kept aside")?;
+    // In CI (`--restore-protected`) no earlier local run kept anything: a
+    // kept-edits folder there came with the student's commits, and nothing
+    // in it is put anywhere.
+    let recovered = if args.restore_protected {
+        Vec::new()
+    } else {
+        protected::recover_edits(&root)
+            .context("failed to put back the edits an interrupted run kept aside")?
+    };
     if !recovered.is_empty() {
         eprintln!(
             "checker: put back your edits of {} kept aside by an interrupted run",
