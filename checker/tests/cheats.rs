@@ -11,7 +11,7 @@
 mod support;
 
 use support::{
-    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, exercise, manifest,
+    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, exercise,
     manifest_with_fixtures,
 };
 
@@ -176,6 +176,35 @@ fn an_added_build_script_hidden_by_gitignore_never_runs() {
 }
 
 #[test]
+fn a_planted_kept_edits_list_writes_nothing_outside_the_course() {
+    let course = sums_course();
+    let outside = tempfile::tempdir().expect("temp dir");
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "keep me").expect("write");
+    // What a local run keeps while it grades, planted (and committed) to
+    // make the checker delete a file outside the course.
+    course.write(
+        "target/checker/protected-edits/list.txt",
+        &format!("-{}\n", victim.display()),
+    );
+    course.write(".gitignore", "");
+    course.git(&[&["add", "-A"], &["commit", "-qm", "plant"]]);
+    let (run, report) = course.verify_json(&["--restore-protected"]);
+    assert_eq!(report["score"], 4, "graded as usual in CI: {}", run.stderr);
+    let local = course.checker(&["verify"]);
+    assert_eq!(local.code, Some(2), "{}", local.stderr);
+    assert!(
+        local.stderr.contains("not a path inside the course"),
+        "{}",
+        local.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).ok().as_deref(),
+        Some("keep me")
+    );
+}
+
+#[test]
 fn the_other_commands_read_the_templates_rules_too() {
     let course = sums_course();
     course.write(
@@ -196,16 +225,10 @@ fn the_other_commands_read_the_templates_rules_too() {
 
 #[test]
 fn without_a_template_commit_the_working_tree_is_graded_as_before() {
-    let course = FixtureCourse::new(
-        &format!("format_version = 1\n{PROTECTED}\n{SUMS_TASKS}"),
-        &[
-            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
-            (
-                "exercises/01-sums/src/lib.rs",
-                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
-            ),
-            ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
-        ],
+    let course = support::sums_course(PROTECTED);
+    course.write(
+        "exercises/01-sums/src/lib.rs",
+        "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
     );
     // A history whose first commit predates the catalogue, like the
     // course's own development repository.

@@ -270,7 +270,14 @@ pub const SUMS_TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 
 /// `01-sums` as a template repository (one commit) whose student solved
 /// `add` but not `double`, with `protected` as the catalogue's list.
 pub fn sums_template(protected: &str) -> FixtureCourse {
-    let course = FixtureCourse::new(
+    let course = sums_course(protected);
+    course.commit_as_template();
+    course
+}
+
+/// `01-sums` with `add` solved and `double` not, not yet a git repository.
+pub fn sums_course(protected: &str) -> FixtureCourse {
+    FixtureCourse::new(
         &format!("format_version = 1\n{protected}\n{SUMS_TASKS}"),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
@@ -281,7 +288,5 @@ pub fn sums_template(protected: &str) -> FixtureCourse {
             ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
             (".gitignore", "target/\n"),
         ],
-    );
-    course.commit_as_template();
-    course
+    )
 }

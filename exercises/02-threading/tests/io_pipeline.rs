@@ -82,21 +82,7 @@ fn fetch_all_keeps_at_most_workers_real_calls_in_flight() {
             want,
             "answers in request order"
         );
-        assert_eq!(
-            seen.calls, count,
-            "fetch_all should call fixtures::baselines::simulated_io_call once per request"
-        );
-        assert!(
-            seen.peak <= workers,
-            "{} calls of simulated_io_call were in flight at once with {workers} workers; \
-             fetch_all must keep at most `workers` calls in flight",
-            seen.peak
-        );
-        assert!(
-            seen.threads <= workers,
-            "{} threads made the calls, want at most {workers} workers",
-            seen.threads
-        );
+        seen.assert_capped("fetch_all", count, workers);
     }
 }
 
