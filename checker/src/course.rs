@@ -253,18 +253,15 @@ pub fn protected_patterns(root: &Path, text: &str) -> Result<Vec<String>, Course
 }
 
 impl Course {
-    /// Finds `course.toml` in `start` or its nearest ancestor and loads it.
-    pub fn discover(start: &Path) -> Result<Self, CourseError> {
-        let mut dir = Some(start);
-        while let Some(candidate) = dir {
-            if candidate.join(COURSE_FILE).is_file() {
-                return Self::load(candidate);
-            }
-            dir = candidate.parent();
-        }
-        Err(CourseError::NotFound {
-            start: start.to_owned(),
-        })
+    /// The course root: `start` or its nearest ancestor with a `course.toml`.
+    pub fn find_root(start: &Path) -> Result<PathBuf, CourseError> {
+        start
+            .ancestors()
+            .find(|dir| dir.join(COURSE_FILE).is_file())
+            .map(Path::to_owned)
+            .ok_or_else(|| CourseError::NotFound {
+                start: start.to_owned(),
+            })
     }
 
     /// Loads and validates `<root>/course.toml`.

@@ -169,16 +169,9 @@ fn load_course(explicit: Option<&Path>) -> anyhow::Result<Course> {
 fn course_root(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     match explicit {
         Some(root) => Ok(root.to_owned()),
-        None => {
-            let start = std::env::current_dir().context("failed to read the current directory")?;
-            Ok(start
-                .ancestors()
-                .find(|dir| dir.join(crate::course::COURSE_FILE).is_file())
-                .ok_or(crate::course::CourseError::NotFound {
-                    start: start.clone(),
-                })?
-                .to_owned())
-        }
+        None => Ok(Course::find_root(
+            &std::env::current_dir().context("failed to read the current directory")?,
+        )?),
     }
 }
 
