@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::course::{Course, Exercise};
+use crate::render::BUSY_MACHINE;
 use crate::report::{PerfStatus, Report, TestStatus};
 
 /// How far above its requirement a solution's speedup must be.
@@ -90,12 +91,16 @@ pub fn check(
                         ));
                     }
                 }
-                (PerfStatus::Passed | PerfStatus::NotApplicable, ..) => {}
-                (PerfStatus::Inconclusive, ..) => findings.warnings.push(format!(
-                    "{}: perf {} was inconclusive (busy machine?): {}",
+                (status, ..) if status.is_earned() => {}
+                // Only a warning: the instructor's machine may be busy, and a
+                // busy machine says nothing about the solution either way.
+                (status, ..) if status.is_pending() => findings.warnings.push(format!(
+                    "{}: perf {} is pending, {BUSY_MACHINE}: it neither passes nor fails the solution; \
+                     close other programs and run `cargo checker dev check {}` again ({})",
                     grade.name,
                     check.name,
-                    check.message.as_deref().unwrap_or_default()
+                    grade.name,
+                    check.message.as_deref().unwrap_or("no detail")
                 )),
                 (status, ..) => findings.problems.push(format!(
                     "{}: the solution's perf {} is {status:?}: {}",
@@ -124,6 +129,7 @@ pub fn check(
     }
     for exercise in exercises {
         check_sources(&course.root, exercise, &mut findings);
+        check_tests_are_armed(&course.root, exercise, &mut findings);
     }
     findings
 }
@@ -192,6 +198,48 @@ fn check_sources(root: &Path, exercise: &Exercise, findings: &mut Findings) {
             }
         }
     }
+}
+
+/// The guard every graded test body opens with (see `fixtures::proof`).
+const PROOF_GUARD: &str = "let _proof = fixtures::proof::test_body();";
+
+/// Tests of the exercise whose body does not open with [`PROOF_GUARD`]:
+/// the runner could not tell their pass from a process that exited early.
+fn check_tests_are_armed(root: &Path, exercise: &Exercise, findings: &mut Findings) {
+    let tests = root.join("exercises").join(&exercise.name).join("tests");
+    for file in rust_files(&tests) {
+        let Ok(text) = std::fs::read_to_string(tests.join(&file)) else {
+            continue;
+        };
+        for line in unarmed_tests(&text) {
+            findings.problems.push(format!(
+                "{}: tests/{}:{line}: a test whose body does not start with `{PROOF_GUARD}`",
+                exercise.name,
+                file.display()
+            ));
+        }
+    }
+}
+
+/// Lines (1-based) of `#[test]` attributes whose function's first statement
+/// is not the proof guard.
+fn unarmed_tests(text: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut unarmed = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if *line != "#[test]" {
+            continue;
+        }
+        let body = lines[i + 1..]
+            .iter()
+            .skip_while(|l| l.starts_with("#["))
+            .skip_while(|l| !l.ends_with('{'))
+            .nth(1);
+        if body != Some(&PROOF_GUARD) {
+            unarmed.push(i + 1);
+        }
+    }
+    unarmed
 }
 
 fn rust_files(dir: &Path) -> BTreeSet<PathBuf> {
@@ -330,6 +378,23 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("the starter earns perf cpu-primes"), "{all}");
+        assert!(!all.contains("cpu-busy"), "pending is not a problem: {all}");
+        let warnings = findings.warnings.join("\n");
+        assert!(
+            warnings.contains(
+                "01-basics: perf cpu-busy is pending, measured on a busy machine: \
+                 it neither passes nor fails the solution"
+            ),
+            "{warnings}"
+        );
+    }
+
+    #[test]
+    fn a_test_without_the_proof_guard_is_found() {
+        let text = format!(
+            "#[test]\nfn armed() {{\n    {PROOF_GUARD}\n    assert!(true);\n}}\n\n#[test]\n#[ignore]\nfn bare() {{\n    assert!(true);\n}}\n"
+        );
+        assert_eq!(unarmed_tests(&text), vec![7]);
     }
 
     #[test]

@@ -16,8 +16,8 @@ use crate::locate::TestSources;
 use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId, is_perf_test};
 use crate::perf::{self, Measurement};
 use crate::report::{
-    ExerciseGrade, ExerciseStatus, Machine, PerfGrade, PerfStatus, REPORT_FORMAT_VERSION, Report,
-    ReviewFlag, TaskGrade, TestResult, TestStatus,
+    ExerciseGrade, ExerciseStatus, Machine, PerfGrade, REPORT_FORMAT_VERSION, Report, ReviewFlag,
+    TaskGrade, TestResult, TestStatus,
 };
 use crate::review;
 use crate::task_map::TaskMapCache;
@@ -78,11 +78,13 @@ impl<'a> Grader<'a> {
         self
     }
 
-    /// Grades `exercises` in order and assembles the report.
+    /// Grades `exercises` in order, measures once more any perf check still
+    /// inconclusive at the end ([`Self::remeasure_inconclusive`]) and
+    /// assembles the report.
     pub fn grade(&mut self, exercises: &[&Exercise], machine: Machine) -> Report {
         let started = std::time::Instant::now();
         let total = exercises.len();
-        let grades: Vec<ExerciseGrade> = exercises
+        let mut grades: Vec<ExerciseGrade> = exercises
             .iter()
             .enumerate()
             .map(|(i, exercise)| {
@@ -92,6 +94,7 @@ impl<'a> Grader<'a> {
                 grade
             })
             .collect();
+        self.remeasure_inconclusive(exercises, &mut grades);
         Report {
             format_version: REPORT_FORMAT_VERSION,
             score: grades.iter().map(|g| g.score).sum(),
@@ -102,6 +105,37 @@ impl<'a> Grader<'a> {
             exercises: grades,
             protected: None,
         }
+    }
+
+    /// The final pass of a run: every perf check of `grades` still
+    /// inconclusive is measured once more, and its exercise's grade rebuilt
+    /// with the new result. An inconclusive check's points are withheld, and
+    /// the minutes spent on the other exercises may have left the machine
+    /// idle: one more measurement now can earn them without a second run.
+    /// One measurement each, so a machine that stays busy costs little.
+    pub fn remeasure_inconclusive(
+        &mut self,
+        exercises: &[&Exercise],
+        grades: &mut [ExerciseGrade],
+    ) {
+        let pending = grades
+            .iter()
+            .flat_map(|g| &g.perf)
+            .filter(|p| p.status.is_pending())
+            .count();
+        if pending == 0 {
+            return;
+        }
+        self.say(format_args!(
+            "re-measuring {pending} inconclusive perf check{}…",
+            if pending == 1 { "" } else { "s" }
+        ));
+        regrade_pending(exercises, grades, |package, check, earlier| {
+            self.say(format_args!("  perf check {} of {package}…", check.name));
+            let grade = self.measure_perf(package, check, earlier.attempts, 1);
+            self.say(format_args!("    {}", perf_line(&grade)));
+            grade
+        });
     }
 
     /// "Needs review" flags of the graded `src/`, whatever became of the
@@ -346,6 +380,19 @@ impl<'a> Grader<'a> {
     }
 
     fn grade_perf(&mut self, package: &str, check: &PerfCheck) -> PerfGrade {
+        self.measure_perf(package, check, 0, perf::MAX_ATTEMPTS)
+    }
+
+    /// Grades `check` with at most `attempts` measurements, after `earlier`
+    /// ones already made in this run (numbered on from them, in the record
+    /// folders and the grade's `attempts`).
+    fn measure_perf(
+        &mut self,
+        package: &str,
+        check: &PerfCheck,
+        earlier: u32,
+        attempts: u32,
+    ) -> PerfGrade {
         let cores = self.cores;
         let nextest = self.nextest.clone();
         let record_root = self
@@ -356,7 +403,8 @@ impl<'a> Grader<'a> {
             .join(&check.name);
         let mut remeasures = Vec::new();
         let seed = self.seed;
-        let grade = perf::grade(check, cores, |attempt| {
+        let mut grade = perf::grade_within(check, cores, attempts, |attempt| {
+            let attempt = earlier + attempt;
             if attempt > 1 {
                 remeasures.push(attempt);
             }
@@ -368,6 +416,7 @@ impl<'a> Grader<'a> {
                 seed,
             )
         });
+        grade.attempts += earlier;
         for attempt in remeasures {
             self.say(format_args!(
                 "    re-measured {} (attempt {attempt})",
@@ -522,6 +571,42 @@ fn result_of(results: &BTreeMap<TestId, TestResult>, id: &TestId) -> TestResult 
     })
 }
 
+/// Replaces each pending (inconclusive) perf grade of `grades` by
+/// `regrade(package, check, pending grade)` and rebuilds the exercise's
+/// grade through [`assemble`], so its score, maximum and status follow the
+/// new result by the same rules as a first grade. Grades without a pending
+/// check, and checks not pending, are left as they are.
+fn regrade_pending(
+    exercises: &[&Exercise],
+    grades: &mut [ExerciseGrade],
+    mut regrade: impl FnMut(&str, &PerfCheck, &PerfGrade) -> PerfGrade,
+) {
+    for grade in grades.iter_mut() {
+        if !grade.perf.iter().any(|p| p.status.is_pending()) {
+            continue;
+        }
+        let Some(exercise) = exercises.iter().find(|e| e.name == grade.name) else {
+            continue;
+        };
+        let perf = grade
+            .perf
+            .iter()
+            .map(
+                |old| match exercise.perf.iter().find(|c| c.name == old.name) {
+                    Some(check) if old.status.is_pending() => regrade(&grade.package, check, old),
+                    _ => old.clone(),
+                },
+            )
+            .collect();
+        let review = std::mem::take(&mut grade.review);
+        let tasks = std::mem::take(&mut grade.tasks);
+        *grade = ExerciseGrade {
+            review,
+            ..assemble(exercise, &grade.package, grade.message.take(), tasks, perf)
+        };
+    }
+}
+
 fn assemble(
     exercise: &Exercise,
     package: &str,
@@ -538,12 +623,7 @@ fn assemble(
         .flat_map(|t| &t.tests)
         .any(|t| t.status == TestStatus::Timeout);
     let tasks_done = tasks.iter().all(|t| t.score == t.max_score);
-    let perf_ok = perf.iter().all(|p| {
-        matches!(
-            p.status,
-            PerfStatus::Passed | PerfStatus::NotApplicable | PerfStatus::Inconclusive
-        )
-    });
+    let perf_ok = perf.iter().all(|p| p.status.is_earned());
     let status = if timed_out {
         ExerciseStatus::Timeout
     } else if tasks_done && perf_ok {
@@ -591,5 +671,180 @@ pub fn machine(cores: usize) -> Machine {
         cores,
         os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         rustc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::{PerfKind, Task};
+    use crate::report::PerfStatus;
+
+    fn exercise() -> Exercise {
+        let check = |name: &str| PerfCheck {
+            name: name.into(),
+            test: format!("perf_{name}"),
+            kind: PerfKind::Cpu,
+            points: 10,
+            efficiency: 0.7,
+            workers: None,
+            work_units: None,
+            hint: "use every core".into(),
+        };
+        Exercise {
+            name: "01-primes".into(),
+            package: "primes".into(),
+            title: "Primes".into(),
+            notebook: 1,
+            tasks: vec![Task {
+                name: "counts".into(),
+                filter: "binary(counts)".into(),
+                points: 5,
+                hint: "-".into(),
+            }],
+            perf: vec![check("fast"), check("busy")],
+            review_allows: Vec::new(),
+        }
+    }
+
+    fn done_task() -> TaskGrade {
+        TaskGrade {
+            name: "counts".into(),
+            score: 5,
+            max_score: 5,
+            hint: "-".into(),
+            tests: Vec::new(),
+        }
+    }
+
+    /// A grade of `check` in `status`, scored by the one rule.
+    fn perf_grade(check: &PerfCheck, status: PerfStatus, attempts: u32) -> PerfGrade {
+        let max_score = if status == PerfStatus::NotApplicable {
+            0
+        } else {
+            check.points
+        };
+        PerfGrade {
+            name: check.name.clone(),
+            kind: check.kind,
+            speedup: Some(1.5),
+            interval: None,
+            required: Some(1.4),
+            rule: check.rule(),
+            cpu_utilization: Some(1.6),
+            calibration_speedup: Some(1.9),
+            peak_threads: Some(3),
+            peak_processes: None,
+            status,
+            score: if status.is_earned() { max_score } else { 0 },
+            max_score,
+            attempts,
+            rounds: 7,
+            seed: Some(1),
+            message: None,
+        }
+    }
+
+    #[test]
+    fn an_inconclusive_check_withholds_its_points_and_the_pass() {
+        let exercise = exercise();
+        let [fast, busy] = [&exercise.perf[0], &exercise.perf[1]];
+        let pending = assemble(
+            &exercise,
+            "primes",
+            None,
+            vec![done_task()],
+            vec![
+                perf_grade(fast, PerfStatus::Passed, 1),
+                perf_grade(busy, PerfStatus::Inconclusive, 3),
+            ],
+        );
+        assert_eq!(
+            (pending.status, pending.score, pending.max_score),
+            (ExerciseStatus::Failed, 15, 25)
+        );
+        // Not applicable keeps today's rule: nothing to earn, nothing withheld.
+        let free = assemble(
+            &exercise,
+            "primes",
+            None,
+            vec![done_task()],
+            vec![
+                perf_grade(fast, PerfStatus::Passed, 1),
+                perf_grade(busy, PerfStatus::NotApplicable, 0),
+            ],
+        );
+        assert_eq!(
+            (free.status, free.score, free.max_score),
+            (ExerciseStatus::Passed, 15, 15)
+        );
+    }
+
+    #[test]
+    fn the_final_pass_regrades_only_pending_checks_and_rebuilds_the_grade() {
+        let exercise = exercise();
+        let [fast, busy] = [&exercise.perf[0], &exercise.perf[1]];
+        let first = || {
+            let mut grade = assemble(
+                &exercise,
+                "primes",
+                None,
+                vec![done_task()],
+                vec![
+                    perf_grade(fast, PerfStatus::Passed, 1),
+                    perf_grade(busy, PerfStatus::Inconclusive, 3),
+                ],
+            );
+            grade.review = vec![ReviewFlag {
+                rule: crate::review::ReviewRule::Unsafe,
+                file: "exercises/01-primes/src/lib.rs".into(),
+                line: 3,
+                excerpt: "unsafe {}".into(),
+                reason: "-".into(),
+            }];
+            vec![grade]
+        };
+        for (now, status, score) in [
+            (PerfStatus::Passed, ExerciseStatus::Passed, 25),
+            (PerfStatus::Inconclusive, ExerciseStatus::Failed, 15),
+            (PerfStatus::BelowThreshold, ExerciseStatus::Failed, 15),
+        ] {
+            let mut grades = first();
+            let mut asked = Vec::new();
+            regrade_pending(&[&exercise], &mut grades, |package, check, earlier| {
+                asked.push((package.to_owned(), check.name.clone(), earlier.attempts));
+                perf_grade(check, now, earlier.attempts + 1)
+            });
+            assert_eq!(asked, [("primes".to_owned(), "busy".to_owned(), 3)]);
+            let grade = &grades[0];
+            assert_eq!(
+                (grade.status, grade.score, grade.max_score),
+                (status, score, 25),
+                "{now:?}"
+            );
+            assert_eq!(grade.perf[0], perf_grade(fast, PerfStatus::Passed, 1));
+            assert_eq!((grade.perf[1].status, grade.perf[1].attempts), (now, 4));
+            assert_eq!(grade.review.len(), 1, "the review flags are kept");
+        }
+    }
+
+    #[test]
+    fn the_final_pass_leaves_settled_grades_alone() {
+        let exercise = exercise();
+        let settled = assemble(
+            &exercise,
+            "primes",
+            None,
+            vec![done_task()],
+            vec![
+                perf_grade(&exercise.perf[0], PerfStatus::Passed, 1),
+                perf_grade(&exercise.perf[1], PerfStatus::BelowThreshold, 3),
+            ],
+        );
+        let mut grades = vec![settled.clone()];
+        regrade_pending(&[&exercise], &mut grades, |_, _, _| {
+            unreachable!("nothing is pending")
+        });
+        assert_eq!(grades, [settled]);
     }
 }

@@ -24,6 +24,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod run;
+pub mod runner;
 pub mod store;
 pub mod task_map;
 pub mod term;

@@ -182,6 +182,20 @@ impl Nextest {
         if let Some(metadata) = &self.cargo_metadata {
             cmd.arg("--cargo-metadata").arg(metadata);
         }
+        // Every test binary runs through the checker's runner, which proves
+        // passes and ends what a test leaves running (`crate::runner`).
+        match crate::runner::cargo_runner_env() {
+            Ok((key, value)) => {
+                cmd.env(key, value);
+            }
+            Err(why) => {
+                eprintln!("checker: warning: tests run without the checker's runner: {why}")
+            }
+        }
+        cmd.env(
+            crate::runner::TEST_TMP_ENV,
+            self.root.join("target/checker/test-tmp"),
+        );
         cmd.env("CARGO_TERM_COLOR", "never")
             .env("NEXTEST_HIDE_PROGRESS_BAR", "1")
             // Short panic messages: the report wants the assertion, not a backtrace.
@@ -405,6 +419,9 @@ fn error_lines(stderr: &str) -> String {
     truncate_chars(text.trim(), MESSAGE_CHARS)
 }
 
+/// How a line of the runner's own verdict starts in a test's output.
+const RUNNER_VERDICT: &str = "checker: ";
+
 /// Reads nextest's JUnit report into per-test results.
 pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResult>, NextestError> {
     let report =
@@ -455,7 +472,13 @@ pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResu
                             .or(message.as_ref())
                             .map(|d| d.as_str())
                             .unwrap_or_default();
-                        (TestStatus::Failed, Some(failure_message(ty, text)))
+                        // A panic speaks for itself; otherwise the runner may
+                        // have failed the test (an exit before the body's end).
+                        let message = match runner_verdict(case) {
+                            Some(verdict) if !text.contains("panicked at") => verdict,
+                            _ => failure_message(ty, text),
+                        };
+                        (TestStatus::Failed, Some(message))
                     }
                 }
             };
@@ -474,6 +497,22 @@ pub fn parse_junit(xml: &str, package: &str) -> Result<BTreeMap<TestId, TestResu
         }
     }
     Ok(results)
+}
+
+/// The runner's own verdict on a failed test (one that exited before its
+/// body returned), from the test's captured output; the last such line
+/// counts, since the runner speaks after the test process has ended.
+fn runner_verdict(case: &quick_junit::TestCase) -> Option<String> {
+    [&case.system_err, &case.system_out]
+        .into_iter()
+        .flatten()
+        .find_map(|out| {
+            out.as_str()
+                .lines()
+                .rev()
+                .find_map(|l| l.strip_prefix(RUNNER_VERDICT))
+                .map(|verdict| truncate_chars(verdict, MESSAGE_CHARS))
+        })
 }
 
 /// The useful part of a test failure: the panic location and message, not

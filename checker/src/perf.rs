@@ -19,15 +19,19 @@
 //! - a measurement in which the calibration job fell short of what an idle
 //!   machine shows ([`CALIBRATION_FLOOR`] of the ideal speedup, or the
 //!   requirement if that is higher) is `inconclusive` (the machine was
-//!   busy), whatever the candidate's speedup: never failed and never
-//!   credited, so the check leaves both the score and the maximum, as a
-//!   not-applicable one does. A busy machine can fake a pass as well as a
-//!   shortfall: a preempted baseline round inflates the ratio, and a
-//!   one-thread version then clears a low requirement with the one core's
-//!   worth of CPU use it really has;
+//!   busy), whatever the candidate's speedup: never failed, but not earned
+//!   either ([`PerfStatus::is_earned`]): the check keeps its points in the
+//!   maximum and scores 0, pending a measurement on an idle machine. A busy
+//!   machine can fake a pass as well as a shortfall: a preempted baseline
+//!   round inflates the ratio, and a one-thread version then clears a low
+//!   requirement with the one core's worth of CPU use it really has; and
+//!   dropping the check from the total instead would give that version full
+//!   marks on a machine made busy on purpose;
 //! - a shortfall, an inconclusive measurement, or a pass whose bootstrap
 //!   interval straddles the requirement is re-measured, at most
-//!   [`MAX_ATTEMPTS`] measurements in all (see [`grade`]).
+//!   [`MAX_ATTEMPTS`] measurements in all (see [`grade`]); a check still
+//!   inconclusive when every exercise has been graded is measured once more
+//!   (`Grader` in `grade.rs`, through [`grade_within`]).
 
 use fixtures::perf::PerfRecord;
 
@@ -78,15 +82,30 @@ pub enum Measurement {
 pub fn grade(
     check: &PerfCheck,
     cores: usize,
+    measure: impl FnMut(u32) -> Measurement,
+) -> PerfGrade {
+    grade_within(check, cores, MAX_ATTEMPTS, measure)
+}
+
+/// [`grade`] with at most `attempts` measurements (at least one), judged by
+/// the same rules: with one, a measurement that settles nothing is judged
+/// as a pool of its own rounds. The final pass of a `verify` measures a
+/// still-inconclusive check this way once more, so a machine that stays busy
+/// costs one measurement per check, not [`MAX_ATTEMPTS`] again.
+pub fn grade_within(
+    check: &PerfCheck,
+    cores: usize,
+    attempts: u32,
     mut measure: impl FnMut(u32) -> Measurement,
 ) -> PerfGrade {
+    let attempts = attempts.max(1);
     let required = match check.requirement(cores) {
         Requirement::NotApplicable => return not_applicable(check, cores),
         Requirement::Speedup(required) => required,
     };
     let mut vouched: Vec<PerfRecord> = Vec::new();
     let mut last = None;
-    for attempt in 1..=MAX_ATTEMPTS {
+    for attempt in 1..=attempts {
         let record = match measure(attempt) {
             Measurement::Failed(message) => {
                 return PerfGrade {
@@ -109,16 +128,10 @@ pub fn grade(
     }
     let Some(pooled) = pool(&vouched) else {
         // Only busy-machine measurements: report the last one.
-        return last.unwrap_or_else(|| {
-            blank(
-                check,
-                Some(required),
-                PerfStatus::Inconclusive,
-                MAX_ATTEMPTS,
-            )
-        });
+        return last
+            .unwrap_or_else(|| blank(check, Some(required), PerfStatus::Inconclusive, attempts));
     };
-    let mut grade = judge(check, required, MAX_ATTEMPTS, &pooled);
+    let mut grade = judge(check, required, attempts, &pooled);
     // Still short, but the interval reaches the requirement: the rounds
     // disagree too much to fail anyone on them. An honest but noisy run ends
     // here; a one-thread or uneven version has a tight interval below.
@@ -126,10 +139,8 @@ pub fn grade(
         && grade.interval.is_some_and(|[_, high]| high >= required)
     {
         grade.status = PerfStatus::Inconclusive;
-        grade.max_score = 0;
         grade.message = Some(format!(
-            "too noisy to tell: median {:.2}× with interval {} straddles the {required:.2}× required; \
-             run again on an idle machine",
+            "too noisy to tell: median {:.2}× with interval {} straddles the {required:.2}× required",
             grade.speedup.unwrap_or_default(),
             grade
                 .interval
@@ -231,7 +242,7 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
             PerfStatus::Inconclusive,
             format!(
                 "measured {speedup:.2}× but the calibration job only reached {:.2}× in the same rounds: \
-                 the machine is busy; close other programs and run again",
+                 the machine is busy",
                 calibration.unwrap_or_default()
             ),
         )
@@ -254,15 +265,13 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
         )
     };
     grade.status = status;
-    grade.score = if status == PerfStatus::Passed {
-        check.points
+    // An inconclusive check keeps its points in `max_score` (from `blank`):
+    // withheld, not dropped, until an idle machine measures it.
+    grade.score = if status.is_earned() {
+        grade.max_score
     } else {
         0
     };
-    // Neither failed nor credited: the check leaves the total, as on one core.
-    if status == PerfStatus::Inconclusive {
-        grade.max_score = 0;
-    }
     grade.message = (!message.is_empty()).then_some(message);
     grade
 }
@@ -462,7 +471,8 @@ mod tests {
         let (grade, calls) = graded(PerfKind::Cpu, vec![busy(), busy(), busy()]);
         assert_eq!(
             (grade.status, grade.score, grade.max_score, calls),
-            (PerfStatus::Inconclusive, 0, 0, 3)
+            (PerfStatus::Inconclusive, 0, 10, 3),
+            "the points are withheld, not dropped"
         );
     }
 
@@ -478,7 +488,7 @@ mod tests {
         assert_eq!(busy.required, Some(1.2));
         assert_eq!(
             (busy.status, busy.score, busy.max_score, calls),
-            (PerfStatus::Inconclusive, 0, 0, 3),
+            (PerfStatus::Inconclusive, 0, 10, 3),
             "{:?}",
             busy.message
         );
@@ -501,7 +511,7 @@ mod tests {
         assert!(grade.speedup.is_some_and(|s| s >= 1.2), "{grade:?}");
         assert_eq!(
             (grade.status, grade.score, grade.max_score, calls),
-            (PerfStatus::Inconclusive, 0, 0, 3),
+            (PerfStatus::Inconclusive, 0, 10, 3),
             "{:?}",
             grade.message
         );
@@ -532,8 +542,8 @@ mod tests {
         let busy = || Measurement::Record(record(300, 200, 170, Some(0.65)));
         let (grade, calls) = graded(PerfKind::Cpu, vec![busy(), busy(), busy()]);
         assert_eq!(
-            (grade.status, grade.score, calls),
-            (PerfStatus::Inconclusive, 0, 3)
+            (grade.status, grade.score, grade.max_score, calls),
+            (PerfStatus::Inconclusive, 0, 10, 3)
         );
     }
 
@@ -657,7 +667,7 @@ mod tests {
         assert_eq!(calls, 3);
         assert_eq!(
             (grade.status, grade.score, grade.max_score),
-            (PerfStatus::Inconclusive, 0, 0),
+            (PerfStatus::Inconclusive, 0, 10),
             "{grade:?}"
         );
         assert!(
@@ -674,8 +684,45 @@ mod tests {
             unreachable!("nothing to measure")
         });
         assert_eq!(
-            (grade.status, grade.max_score),
-            (PerfStatus::NotApplicable, 0)
+            (grade.status, grade.score, grade.max_score),
+            (PerfStatus::NotApplicable, 0, 0)
+        );
+        assert!(grade.status.is_earned(), "nothing to earn is not withheld");
+    }
+
+    /// The final pass of a `verify`: one measurement, judged by the same
+    /// rules (a lone measurement that settles nothing is judged as a pool).
+    #[test]
+    fn one_more_measurement_decides_with_the_same_rules() {
+        let once = |measurement: Measurement| {
+            let mut measurement = Some(measurement);
+            let mut calls = 0;
+            let grade = grade_within(&check(PerfKind::Cpu), 2, 1, |_| {
+                calls += 1;
+                measurement.take().expect("measured once")
+            });
+            (grade, calls)
+        };
+        let (idle, calls) = once(Measurement::Record(record(300, 160, 310, Some(1.9))));
+        assert_eq!(
+            (
+                idle.status,
+                idle.score,
+                idle.max_score,
+                idle.attempts,
+                calls
+            ),
+            (PerfStatus::Passed, 10, 10, 1, 1)
+        );
+        let (busy, _) = once(Measurement::Record(record(300, 280, 320, Some(1.1))));
+        assert_eq!(
+            (busy.status, busy.score, busy.max_score, busy.attempts),
+            (PerfStatus::Inconclusive, 0, 10, 1)
+        );
+        let (slow, _) = once(Measurement::Record(record(300, 300, 300, Some(1.9))));
+        assert_eq!(
+            (slow.status, slow.score, slow.max_score),
+            (PerfStatus::BelowThreshold, 0, 10)
         );
     }
 }

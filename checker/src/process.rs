@@ -87,72 +87,17 @@ pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Outpu
 /// perf check is timed. Elsewhere this does nothing (the process-group kill
 /// of a timed-out test is all there is).
 pub fn adopt_orphans() {
-    #[cfg(target_os = "linux")]
-    // Safety: PR_SET_CHILD_SUBREAPER takes one integer argument and changes
-    // nothing but who inherits this process's orphaned descendants.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    }
+    fixtures::contain::become_subreaper();
 }
-
-/// How long [`end_orphans`] keeps at it: an orphan killed with SIGKILL is
-/// gone in milliseconds; its own children are adopted next and ended in the
-/// next pass.
-const ORPHAN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Kills and reaps every child of the checker that no running command of
 /// its own accounts for: what tests left behind, adopted through
 /// [`adopt_orphans`]. Called after each command, when nothing else of the
 /// checker's is running (grading runs one command at a time).
 fn end_orphans() {
-    let deadline = std::time::Instant::now() + ORPHAN_DEADLINE;
-    loop {
-        let orphans = orphaned_children();
-        if orphans.is_empty() || std::time::Instant::now() > deadline {
-            return;
-        }
-        for &pid in &orphans {
-            // Safety: kill and waitpid on a pid that is our own child: it
-            // cannot be reused by another process until we reap it. The
-            // group kill reaches what a session leader started meanwhile.
-            unsafe {
-                libc::kill(-pid, libc::SIGKILL);
-                libc::kill(pid, libc::SIGKILL);
-            }
-        }
-        for &pid in &orphans {
-            let mut status = 0;
-            // Safety: as above; WNOHANG never blocks on a process stuck in
-            // the kernel, the loop comes back for it.
-            unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
-/// The checker's children (zombies included) that are not a running command
-/// registered with [`crate::interrupt`]. Read from `/proc`; none elsewhere.
-fn orphaned_children() -> Vec<i32> {
-    let me = std::process::id();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // `pid (comm) state ppid …`; comm may hold spaces and parentheses.
-            let ppid: u32 = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            (ppid == me && !crate::interrupt::is_running_command(pid)).then_some(pid)
-        })
-        .collect()
+    fixtures::contain::end_children(|pid| {
+        i32::try_from(pid).is_ok_and(crate::interrupt::is_running_command)
+    });
 }
 
 /// The RLIMIT_NPROC to give graded runs, or `None` where it would not bind.

@@ -21,7 +21,8 @@ pub struct Report {
     pub format_version: u32,
     /// Points earned over all graded exercises.
     pub score: u32,
-    /// Points available on this machine (not-applicable and inconclusive checks excluded).
+    /// Points available on this machine (not-applicable checks excluded;
+    /// inconclusive ones count, their points withheld).
     pub max_score: u32,
     /// Whether the starters (`exercises`) or the reference solutions were graded.
     pub source: String,
@@ -203,16 +204,18 @@ pub struct PerfGrade {
     pub cpu_utilization: Option<f64>,
     /// Median speedup of the calibration job in the same rounds.
     pub calibration_speedup: Option<f64>,
-    /// Most threads seen in the test process while the student's code ran.
+    /// Most threads seen in the candidate process (the student's code, timed
+    /// in a process of its own) while it worked.
     pub peak_threads: Option<u32>,
-    /// Most live child processes seen while the student's code ran.
+    /// Most live child processes of the candidate process while it worked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_processes: Option<u32>,
     /// Outcome.
     pub status: PerfStatus,
     /// Points earned.
     pub score: u32,
-    /// Points available (0 when not applicable or inconclusive).
+    /// Points available (0 when not applicable; an inconclusive check keeps
+    /// its points here, withheld from `score`).
     pub max_score: u32,
     /// Measurements made (1 + re-measures).
     pub attempts: u32,
@@ -238,7 +241,9 @@ pub enum PerfStatus {
     /// parallel work needs, or above what the contract's worker cap allows.
     Unexplained,
     /// Neither the student's code nor the calibration job could show
-    /// parallelism: the machine was busy. Never failed, never credited.
+    /// parallelism: the machine was busy. Pending: never failed, but its
+    /// points are withheld (score 0 of its points) until a measurement on an
+    /// idle machine.
     Inconclusive,
     /// The machine cannot show this speedup (a CPU check on one core).
     NotApplicable,
@@ -248,6 +253,26 @@ pub enum PerfStatus {
     Error,
     /// The check did not run (the exercise did not compile).
     NotRun,
+}
+
+impl PerfStatus {
+    /// Whether a check in this status counts as done: its points (none, when
+    /// not applicable) are earned. The one rule every part of the checker
+    /// asks — the perf score, the exercise's status, the renderers, `dev
+    /// check` — so they cannot disagree. An inconclusive check is not earned:
+    /// crediting it would give full marks to a one-thread solution graded on
+    /// a machine made busy on purpose.
+    pub fn is_earned(self) -> bool {
+        matches!(self, Self::Passed | Self::NotApplicable)
+    }
+
+    /// Whether the check is pending: measured on a busy machine, neither
+    /// failed nor earned, its points withheld until a measurement on an idle
+    /// machine. Reports show it apart from a failure, with how to get it
+    /// measured.
+    pub fn is_pending(self) -> bool {
+        self == Self::Inconclusive
+    }
 }
 
 impl Report {

@@ -256,6 +256,7 @@ use fixtures::calibration::Calibration;
 use fixtures::perf::{measure, Config};
 
 fn cpu(name: &str, candidate: impl Fn(std::ops::Range<u64>) -> u64) {
+    let _proof = fixtures::proof::test_body();
     measure(
         &Config::new(name).calibration(Calibration::Cpu { threads: 2 }),
         |seed| fixtures::inputs::prime_window(seed, 400_000),
@@ -366,5 +367,7 @@ fn perf_a_lowered_threshold_in_the_students_course_toml_is_ignored() {
     );
 }
 
+#[path = "cheats/forgery.rs"]
+mod forgery;
 #[path = "cheats/worker_caps.rs"]
 mod worker_caps;

@@ -508,9 +508,11 @@ fn broken_perf_tests_are_errors_each_with_its_reason() {
         check["message"].as_str().unwrap_or_default().to_owned()
     };
     assert!(reason("panics").contains("the perf test fell over"));
-    assert!(reason("malformed-record").contains("malformed perf record"));
+    // A perf test's own files are never graded: the runner hides the
+    // record folder from the test and keeps only what the harness sends it.
+    assert!(reason("malformed-record").contains("the perf test failed"));
     assert!(reason("no-record").contains("wrote no perf record"));
-    assert!(reason("two-records").contains("wrote 2 perf records"));
+    assert!(reason("two-records").contains("the perf test failed"));
     assert_eq!(
         task(&report, "t")["score"],
         5,

@@ -53,6 +53,7 @@ fn config(name: &str) -> Config {
 
 #[test]
 fn perf_one_thread() {
+    let _proof = fixtures::proof::test_body();
     measure(
         &config("one-thread"),
         |seed| fixtures::inputs::prime_window(seed, WINDOW),
@@ -63,6 +64,7 @@ fn perf_one_thread() {
 
 #[test]
 fn perf_two_threads() {
+    let _proof = fixtures::proof::test_body();
     measure(
         &config("two-threads"),
         |seed| fixtures::inputs::prime_window(seed, WINDOW),
@@ -124,6 +126,15 @@ fn perf_one_thread_is_never_credited_and_two_threads_never_failed() {
         two["status"] == "passed" || two["status"] == "inconclusive",
         "a correct two-thread version is credited or, on a busy machine, inconclusive: {two:#}"
     );
+    for check in [one, two] {
+        assert_inconclusive_withholds_its_points(check);
+    }
+    if one["status"] == "inconclusive" || two["status"] == "inconclusive" {
+        assert_ne!(
+            primes["status"], "passed",
+            "pending points are not full marks"
+        );
+    }
     let speedup = two["speedup"].as_f64().unwrap_or_default();
     eprintln!(
         "one thread: {} {:.2}×; two threads: {} {speedup:.2}× (CPU use {:.2}, calibration {:.2}×)",
@@ -234,6 +245,7 @@ use fixtures::calibration::Calibration;
 use fixtures::perf::{available_parallelism, measure, Config};
 
 fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
+    let _proof = fixtures::proof::test_body();
     measure(
         &Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() }),
         |seed| fixtures::inputs::prime_window(seed, 400_000),
@@ -243,6 +255,7 @@ fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
 }
 
 fn io(name: &str, candidate: fn(&[fixtures::inputs::IoRequest]) -> Vec<u64>) {
+    let _proof = fixtures::proof::test_body();
     let latency = Duration::from_millis(10);
     measure(
         &Config::new(name).calibration(Calibration::Io { workers: 5, calls: 10, latency }),
@@ -386,4 +399,20 @@ fn perf_cheats_are_never_credited_and_honest_io_is_never_failed() {
         honest["status"] == "passed" || honest["status"] == "inconclusive",
         "honest I/O overlap must never be failed: {honest:#}"
     );
+    for grade in &perf {
+        assert_inconclusive_withholds_its_points(grade);
+    }
+}
+
+/// An inconclusive check (a busy machine) keeps its points in the maximum
+/// and scores none of them: withheld until an idle machine measures it.
+/// Every check of these courses is worth 10 points.
+fn assert_inconclusive_withholds_its_points(check: &serde_json::Value) {
+    if check["status"] == "inconclusive" {
+        assert_eq!(
+            (&check["score"], &check["max_score"]),
+            (&serde_json::json!(0), &serde_json::json!(10)),
+            "an inconclusive check's points are withheld, not dropped: {check:#}"
+        );
+    }
 }

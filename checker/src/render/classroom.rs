@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{label, perf_status, test_status};
+use super::{label, perf_text, test_status};
 use crate::report::{PerfStatus, Report, TestStatus};
 
 /// The runner result.
@@ -30,6 +30,8 @@ pub struct ClassroomTest {
     /// `<exercise>: task <name>` or `<exercise>: perf <name>`.
     pub name: String,
     /// `pass`, `fail` or `error` (the exercise could not be built or run).
+    /// A pending perf check (measured on a busy machine) is `fail` with
+    /// score 0, its message saying how to get it measured.
     pub status: &'static str,
     /// Points earned.
     pub score: u32,
@@ -85,17 +87,12 @@ pub fn result(report: &Report) -> ClassroomResult {
             tests.push(ClassroomTest {
                 name: label(&exercise.name, "perf", &check.name),
                 status: match check.status {
-                    PerfStatus::Passed | PerfStatus::NotApplicable | PerfStatus::Inconclusive => {
-                        "pass"
-                    }
+                    status if status.is_earned() => "pass",
                     PerfStatus::NotRun | PerfStatus::Error => "error",
                     _ => "fail",
                 },
                 score: check.score,
-                message: match &check.message {
-                    Some(message) => format!("{}: {message}", perf_status(check.status)),
-                    None => perf_status(check.status).to_owned(),
-                },
+                message: perf_text(&exercise.name, check),
                 test_code: test_code.clone(),
                 filename: String::new(),
                 line_no: 0,

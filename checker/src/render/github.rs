@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use base64::Engine as _;
 
-use super::{classroom, label, markdown, perf_status};
+use super::{classroom, label, markdown};
 use crate::report::{ExerciseStatus, PerfStatus, Report, TestStatus};
 
 /// Where each part goes. `None` sends it to `annotations` (standard output),
@@ -73,18 +73,15 @@ fn annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 command(out, "error", &properties, &message)?;
             }
         }
-        for check in exercise.perf.iter().filter(|p| {
-            !matches!(
-                p.status,
-                PerfStatus::Passed | PerfStatus::NotApplicable | PerfStatus::NotRun
-            )
-        }) {
+        // A check that did not run is explained by the exercise's error;
+        // a pending one is a warning too, saying how to get it measured.
+        for check in exercise
+            .perf
+            .iter()
+            .filter(|p| !p.status.is_earned() && p.status != PerfStatus::NotRun)
+        {
             let title = label(&exercise.name, "perf", &check.name);
-            let message = format!(
-                "{}: {}",
-                perf_status(check.status),
-                check.message.as_deref().unwrap_or_default()
-            );
+            let message = super::perf_text(&exercise.name, check);
             command(out, "warning", &[("title", &title)], &message)?;
         }
         for flag in &exercise.review {
@@ -219,9 +216,16 @@ mod tests {
             !annotations.contains("# Course grade"),
             "the summary went to its file"
         );
-        assert!(summary.starts_with("# Course grade: 25/85"), "{summary}");
         assert!(
-            outputs.contains("score=25\nmax_score=85\nprotected_changed=1\nprotected_files=exercises/01-basics/tests/race.rs\nresult="),
+            annotations.contains(
+                "::warning title=01-basics%3A perf cpu-busy::pending: measured on a busy machine: \
+                 15 points withheld until a measurement on an idle machine"
+            ),
+            "{annotations}"
+        );
+        assert!(summary.starts_with("# Course grade: 25/100"), "{summary}");
+        assert!(
+            outputs.contains("score=25\nmax_score=100\nprotected_changed=1\nprotected_files=exercises/01-basics/tests/race.rs\nresult="),
             "{outputs}"
         );
         let encoded = outputs

@@ -49,8 +49,9 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         for check in &exercise.perf {
             let mark = match check.status {
-                PerfStatus::Passed => "✓",
-                PerfStatus::NotApplicable | PerfStatus::Inconclusive => "·",
+                status if status.is_pending() => "○",
+                PerfStatus::NotApplicable => "·",
+                status if status.is_earned() => "✓",
                 _ => "✗",
             };
             writeln!(
@@ -75,6 +76,9 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     String::new()
                 },
             )?;
+            if check.status.is_pending() {
+                writeln!(out, "      {}", super::withheld(&exercise.name, check))?;
+            }
             if check.status != PerfStatus::Passed
                 && let Some(message) = &check.message
             {
@@ -137,14 +141,20 @@ fn render_task(task: &TaskGrade, width: usize, out: &mut dyn Write) -> io::Resul
     Ok(())
 }
 
-/// The first thing to fix, in course order, with the command for its hint.
+/// The first thing to fix, in course order, with the command for its hint;
+/// with nothing to fix but pending perf checks, how to get them measured
+/// (code cannot fix a busy machine, so a pending check is never "next").
 fn render_next(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for exercise in &report.exercises {
         if let Some(task) = exercise.tasks.iter().find(|t| t.score < t.max_score) {
             writeln!(out, "Next: task `{}` in {}.", task.name, exercise.name)?;
             return writeln!(out, "      Stuck? `cargo checker hint {}`", task.name);
         }
-        if let Some(check) = exercise.perf.iter().find(|p| p.score < p.max_score) {
+        if let Some(check) = exercise
+            .perf
+            .iter()
+            .find(|p| !p.status.is_earned() && !p.status.is_pending())
+        {
             writeln!(
                 out,
                 "Next: perf check `{}` in {}.",
@@ -153,7 +163,29 @@ fn render_next(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             return writeln!(out, "      Stuck? `cargo checker hint {}`", check.name);
         }
     }
-    writeln!(out, "Everything passes. Well done!")
+    let pending: Vec<&str> = report
+        .exercises
+        .iter()
+        .filter(|e| e.perf.iter().any(|p| p.status.is_pending()))
+        .map(|e| e.name.as_str())
+        .collect();
+    if pending.is_empty() {
+        return writeln!(out, "Everything passes. Well done!");
+    }
+    let count = report
+        .exercises
+        .iter()
+        .flat_map(|e| &e.perf)
+        .filter(|p| p.status.is_pending())
+        .count();
+    writeln!(
+        out,
+        "Pending: {count} perf check{} {}: close other programs and run \
+         `cargo checker verify {}` again.",
+        plural(count),
+        super::BUSY_MACHINE,
+        pending.join(" ")
+    )
 }
 
 fn plural(n: usize) -> &'static str {
@@ -290,6 +322,26 @@ mod tests {
         let mut out = Vec::new();
         render(&report, Format::Human, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_inconclusive_check_is_pending_with_its_points_withheld() {
+        let text = only(0, &["spawn-join"], &["cpu-busy"], ExerciseStatus::Failed);
+        assert!(text.contains("○ perf cpu-busy"), "{text}");
+        assert!(
+            text.contains(
+                "measured on a busy machine: 15 points withheld until a measurement on an idle machine \
+                 (close other programs and run `cargo checker verify 01-basics` again; \
+                 in GitHub Actions, re-run the grading workflow)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Score: 10/25"), "{text}");
+        assert!(
+            text.contains("Pending: 1 perf check measured on a busy machine"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{perf_status, test_status};
+use super::{perf_status, test_status, withheld};
 use crate::report::{PerfStatus, Report, TestStatus};
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -40,12 +40,22 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         for check in &exercise.perf {
             let status = match check.status {
-                PerfStatus::Passed => TestCaseStatus::success(),
-                PerfStatus::NotApplicable | PerfStatus::Inconclusive => {
+                // Pending, not passed: dashboards show it apart from a
+                // failure, with the points withheld and how to measure it.
+                status if status.is_pending() => {
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(withheld(&exercise.name, check));
+                    if let Some(message) = &check.message {
+                        status.set_description(message.as_str());
+                    }
+                    status
+                }
+                PerfStatus::NotApplicable => {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message(perf_status(check.status));
                     status
                 }
+                status if status.is_earned() => TestCaseStatus::success(),
                 _ => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     status.set_message(perf_status(check.status));
@@ -95,6 +105,21 @@ mod tests {
         let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
         assert_eq!(parsed.test_suites.len(), 3);
         assert_eq!(parsed.failures, 5);
+        let busy = &parsed.test_suites[0]
+            .test_cases
+            .iter()
+            .find(|case| case.name.as_str() == "perf cpu-busy")
+            .expect("the pending check is a case")
+            .status;
+        match busy {
+            quick_junit::TestCaseStatus::Skipped { message, .. } => assert!(
+                message.as_deref().is_some_and(
+                    |m| m.starts_with("measured on a busy machine: 15 points withheld")
+                ),
+                "{message:?}"
+            ),
+            other => panic!("a pending check is skipped, not {other:?}"),
+        }
         insta::assert_snapshot!(xml);
     }
 }

@@ -62,14 +62,17 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for check in &exercise.perf {
-            let mark = if check.score == check.max_score {
-                "✅"
+            let (mark, pending) = if check.status.is_pending() {
+                let sentence = super::withheld(&exercise.name, check);
+                ("⏳", format!("; {}", cell(&sentence)))
+            } else if check.status.is_earned() {
+                ("✅", String::new())
             } else {
-                "❌"
+                ("❌", String::new())
             };
             writeln!(
                 out,
-                "| {mark} | perf `{}` | {}/{} | {}: speedup {} (needs {}) |",
+                "| {mark} | perf `{}` | {}/{} | {}: speedup {} (needs {}){pending} |",
                 check.name,
                 check.score,
                 check.max_score,

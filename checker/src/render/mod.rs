@@ -12,7 +12,7 @@ mod markdown;
 
 use std::io::{self, Write};
 
-use crate::report::{ExerciseStatus, PerfStatus, Report, ReviewFlag, TestStatus};
+use crate::report::{ExerciseStatus, PerfGrade, PerfStatus, Report, ReviewFlag, TestStatus};
 
 /// Output formats of `checker verify --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -107,6 +107,38 @@ fn label(exercise: &str, kind: &str, name: &str) -> String {
     format!("{exercise}: {kind} {name}")
 }
 
+/// How every report, and `dev check`, opens its word on an inconclusive
+/// perf check, so a reader learns one phrase for it.
+pub(crate) const BUSY_MACHINE: &str = "measured on a busy machine";
+
+/// What every format says of a pending (inconclusive) check of `exercise`:
+/// its points are withheld rather than failed, and how to get it measured.
+/// One sentence in one place, so the terminal, the CI summary and the
+/// graders' views tell a student the same thing.
+fn withheld(exercise: &str, check: &PerfGrade) -> String {
+    format!(
+        "{BUSY_MACHINE}: {} point{} withheld until a measurement on an idle machine \
+         (close other programs and run `cargo checker verify {exercise}` again; \
+         in GitHub Actions, re-run the grading workflow)",
+        check.max_score,
+        if check.max_score == 1 { "" } else { "s" }
+    )
+}
+
+/// A perf check's status and message as one text, for the formats that
+/// give an item one string (annotations, Classroom, Gradescope). A pending
+/// check's first line is the [`withheld`] sentence, the measurement's own
+/// message below it, so a format that keeps one line keeps the advice.
+fn perf_text(exercise: &str, check: &PerfGrade) -> String {
+    let status = perf_status(check.status);
+    match (check.status.is_pending(), &check.message) {
+        (true, Some(message)) => format!("{status}: {}\n{message}", withheld(exercise, check)),
+        (true, None) => format!("{status}: {}", withheld(exercise, check)),
+        (false, Some(message)) => format!("{status}: {message}"),
+        (false, None) => status.to_owned(),
+    }
+}
+
 fn exercise_status(status: ExerciseStatus) -> &'static str {
     match status {
         ExerciseStatus::Passed => "passed",
@@ -122,7 +154,7 @@ fn perf_status(status: PerfStatus) -> &'static str {
         PerfStatus::Passed => "passed",
         PerfStatus::BelowThreshold => "below threshold",
         PerfStatus::Unexplained => "unexplained speedup",
-        PerfStatus::Inconclusive => "inconclusive",
+        PerfStatus::Inconclusive => "pending",
         PerfStatus::NotApplicable => "not applicable",
         PerfStatus::WrongAnswer => "wrong answer",
         PerfStatus::Error => "error",
@@ -146,7 +178,8 @@ fn times(value: Option<f64>) -> String {
 
 #[cfg(test)]
 pub(crate) mod sample {
-    //! A hand-made report covering every status, shared by the renderer tests.
+    //! A hand-made report covering every status (an inconclusive perf check
+    //! among them, its points withheld), shared by the renderer tests.
 
     use crate::course::PerfKind;
     use crate::report::*;
@@ -184,7 +217,7 @@ pub(crate) mod sample {
         Report {
             format_version: REPORT_FORMAT_VERSION,
             score: 25,
-            max_score: 85,
+            max_score: 100,
             source: "exercises".into(),
             elapsed_ms: 61_250,
             machine: Machine {
@@ -199,7 +232,7 @@ pub(crate) mod sample {
                     package: "basics".into(),
                     status: ExerciseStatus::Failed,
                     score: 25,
-                    max_score: 55,
+                    max_score: 70,
                     message: None,
                     tasks: vec![
                         TaskGrade {
@@ -233,6 +266,16 @@ pub(crate) mod sample {
                     perf: vec![
                         perf("cpu-primes", PerfStatus::Passed, 15, Some(1.93)),
                         perf("cpu-slow", PerfStatus::BelowThreshold, 0, Some(1.01)),
+                        PerfGrade {
+                            calibration_speedup: Some(1.12),
+                            attempts: 4,
+                            message: Some(
+                                "measured 1.52× but the calibration job only reached 1.12× \
+                                 in the same rounds: the machine is busy"
+                                    .into(),
+                            ),
+                            ..perf("cpu-busy", PerfStatus::Inconclusive, 0, Some(1.52))
+                        },
                     ],
                     review: vec![],
                 },

@@ -27,6 +27,7 @@ fn process_exists(pid: u32) -> bool {
 
 #[test]
 fn output_is_captured_exactly() {
+    let _proof = fixtures::proof::test_body();
     let out = within(LIVENESS, "run_child", || {
         run_child(worker(), &[], "hello\n\nwörld, 42")
     })
@@ -37,6 +38,7 @@ fn output_is_captured_exactly() {
 
 #[test]
 fn exit_codes_propagate() {
+    let _proof = fixtures::proof::test_body();
     let (ok, failed) = within(LIVENESS, "run_child", || {
         (
             run_child(worker(), &["--exit", "0"], "a\n"),
@@ -56,6 +58,7 @@ fn exit_codes_propagate() {
 
 #[test]
 fn large_input_does_not_deadlock_the_pipes() {
+    let _proof = fixtures::proof::test_body();
     // About 1.2 MB: far more than a pipe holds. Writing it all before
     // reading any output blocks both processes forever.
     let input: String = (0..20_000)
@@ -75,6 +78,7 @@ fn large_input_does_not_deadlock_the_pipes() {
 
 #[test]
 fn a_missing_program_is_an_error_not_a_panic() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "run_child", || {
         run_child(Path::new(MISSING), &[], "")
     });
@@ -86,6 +90,7 @@ fn a_missing_program_is_an_error_not_a_panic() {
 
 #[test]
 fn deadline_lets_a_quick_child_finish_normally() {
+    let _proof = fixtures::proof::test_body();
     let out = within(LIVENESS, "run_child_with_deadline", || {
         run_child_with_deadline(worker(), &["--exit", "5"], "x\ny\n", Duration::from_secs(3))
     })
@@ -96,6 +101,7 @@ fn deadline_lets_a_quick_child_finish_normally() {
 
 #[test]
 fn deadline_kills_and_reaps_a_child_that_overruns() {
+    let _proof = fixtures::proof::test_body();
     let deadline = Duration::from_millis(300);
     let started = Instant::now();
     let result = within(LIVENESS, "run_child_with_deadline", move || {
@@ -122,6 +128,7 @@ fn deadline_kills_and_reaps_a_child_that_overruns() {
 
 #[test]
 fn deadline_holds_even_when_the_child_never_reads_its_input() {
+    let _proof = fixtures::proof::test_body();
     // The sleeping child reads nothing: writing this input blocks once the
     // pipe is full, so it must not happen on the thread that keeps the time.
     let input = "z".repeat(1 << 20);
@@ -141,6 +148,7 @@ fn deadline_holds_even_when_the_child_never_reads_its_input() {
 
 #[test]
 fn deadline_version_reports_a_missing_program_as_an_error() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "run_child_with_deadline", || {
         run_child_with_deadline(Path::new(MISSING), &[], "", Duration::from_secs(1))
     });

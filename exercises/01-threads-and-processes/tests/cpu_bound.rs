@@ -14,6 +14,7 @@ use threads_and_processes::cpu_bound::{count_matching, count_primes_parallel};
 
 #[test]
 fn counts_primes_exactly_for_several_thread_counts() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "count_primes_parallel", || {
         let mut results = Vec::new();
         for range in [0..10_000, 2..3, 1_000_000..1_020_000, 999..1_000] {
@@ -35,6 +36,7 @@ fn counts_primes_exactly_for_several_thread_counts() {
 
 #[test]
 fn more_threads_than_numbers_and_zero_threads_still_count_right() {
+    let _proof = fixtures::proof::test_body();
     let (many, zero) = within(LIVENESS, "count_primes_parallel", || {
         (
             count_primes_parallel(5..8, 16),
@@ -47,6 +49,7 @@ fn more_threads_than_numbers_and_zero_threads_still_count_right() {
 
 #[test]
 fn an_empty_range_has_no_primes() {
+    let _proof = fixtures::proof::test_body();
     let (empty, backwards) = within(LIVENESS, "count_primes_parallel", || {
         #[expect(clippy::reversed_empty_ranges, reason = "an empty range on purpose")]
         let backwards = count_primes_parallel(20..10, 4);
@@ -58,6 +61,7 @@ fn an_empty_range_has_no_primes() {
 
 #[test]
 fn the_predicate_runs_once_per_number() {
+    let _proof = fixtures::proof::test_body();
     let calls = within(LIVENESS, "count_matching", || {
         let calls = AtomicU64::new(0);
         let evens = count_matching(3..50_003, 3, |n| {
@@ -94,11 +98,13 @@ fn threads_seen(threads: usize) -> usize {
 
 #[test]
 fn two_threads_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(threads_seen(2), 2);
 }
 
 #[test]
 fn three_threads_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(threads_seen(3), 3);
 }
 
@@ -111,6 +117,7 @@ fn three_threads_really_run_at_the_same_time() {
 /// enough to be sampled.
 #[test]
 fn never_more_threads_at_once_than_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let runs = within(LIVENESS, "count_primes_parallel", || {
         [1, 3].map(|threads| {
             let (count, usage) =

@@ -25,6 +25,7 @@ fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
 
 #[test]
 fn a_detached_thread_keeps_running_after_its_handle_is_gone() {
+    let _proof = fixtures::proof::test_body();
     let ticks = Arc::new(AtomicU64::new(0));
     let shared = Arc::clone(&ticks);
     within(LIVENESS, "spawn_detached", move || {
@@ -39,6 +40,7 @@ fn a_detached_thread_keeps_running_after_its_handle_is_gone() {
 
 #[test]
 fn ticks_advance_while_running_and_stop_reports_them() {
+    let _proof = fixtures::proof::test_body();
     let (seen_running, stopped, after) = within(LIVENESS, "Heartbeat", || {
         let heartbeat = Heartbeat::start(Duration::from_millis(5));
         let counter = heartbeat.counter();
@@ -59,6 +61,7 @@ fn ticks_advance_while_running_and_stop_reports_them() {
 
 #[test]
 fn stop_is_prompt_even_with_a_long_interval() {
+    let _proof = fixtures::proof::test_body();
     let (stopped, took) = within(LIVENESS, "Heartbeat::stop with a 10 s interval", || {
         let heartbeat = Heartbeat::start(Duration::from_secs(10));
         thread::sleep(Duration::from_millis(30));
@@ -75,6 +78,7 @@ fn stop_is_prompt_even_with_a_long_interval() {
 
 #[test]
 fn dropping_a_heartbeat_stops_its_thread() {
+    let _proof = fixtures::proof::test_body();
     let (counter, at_drop) = within(LIVENESS, "dropping a Heartbeat", || {
         let heartbeat = Heartbeat::start(Duration::from_millis(5));
         let counter = heartbeat.counter();
@@ -101,6 +105,7 @@ fn dropping_a_heartbeat_stops_its_thread() {
 
 #[test]
 fn on_tick_sees_every_tick_in_order() {
+    let _proof = fixtures::proof::test_body();
     let seen = within(LIVENESS, "Heartbeat::start_with", || {
         let (tx, rx) = mpsc::channel();
         let heartbeat = Heartbeat::start_with(Duration::from_millis(2), move |n| {
@@ -122,6 +127,7 @@ fn on_tick_sees_every_tick_in_order() {
 
 #[test]
 fn stop_gives_up_at_the_deadline_when_the_thread_is_stuck() {
+    let _proof = fixtures::proof::test_body();
     let (result, took) = within(LIVENESS, "Heartbeat::stop with a stuck thread", || {
         let (tx, rx) = mpsc::channel();
         let heartbeat = Heartbeat::start_with(Duration::from_millis(1), move |_| {

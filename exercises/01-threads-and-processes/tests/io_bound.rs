@@ -30,6 +30,7 @@ fn staggered(count: u64) -> Vec<IoRequest> {
 
 #[test]
 fn answers_come_back_in_request_order() {
+    let _proof = fixtures::proof::test_body();
     let requests = staggered(30);
     let want = expected(&requests);
     let got = within(LIVENESS, "fetch_all", move || fetch_all(&requests, 4));
@@ -38,6 +39,7 @@ fn answers_come_back_in_request_order() {
 
 #[test]
 fn seeded_requests_are_answered_exactly() {
+    let _proof = fixtures::proof::test_body();
     let requests = io_requests(42, 25, Duration::from_millis(1));
     let want = expected(&requests);
     let got = within(LIVENESS, "fetch_all", move || {
@@ -52,6 +54,7 @@ fn seeded_requests_are_answered_exactly() {
 
 #[test]
 fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
+    let _proof = fixtures::proof::test_body();
     let requests = staggered(3);
     let want = expected(&requests);
     let (zero, many, none) = within(LIVENESS, "fetch_all", move || {
@@ -73,6 +76,7 @@ fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
 /// with `workers` workers through `fetch_all_with`, has them all in flight.
 #[test]
 fn fetch_all_keeps_at_most_workers_real_calls_in_flight() {
+    let _proof = fixtures::proof::test_body();
     for (workers, count) in [(1, 8), (4, 24)] {
         let (answers, want, seen) = within(LIVENESS, "fetch_all", move || {
             let probe = Probe::new(count, Duration::from_millis(10));
@@ -132,6 +136,7 @@ fn observe(count: u64, workers: usize) -> Observed {
 
 #[test]
 fn workers_serve_requests_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(24, 4);
     assert_eq!(seen.answers.len(), 24);
     assert_eq!(seen.calls, 24, "one call per request");
@@ -143,6 +148,7 @@ fn workers_serve_requests_at_the_same_time() {
 
 #[test]
 fn never_more_calls_in_flight_than_workers() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(40, 3);
     assert!(
         seen.max_in_flight <= 3,
@@ -159,6 +165,7 @@ fn never_more_calls_in_flight_than_workers() {
 
 #[test]
 fn ten_workers_overlap_ten_calls() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(20, 10);
     assert_eq!(seen.max_in_flight, 10);
     assert_eq!(seen.calls, 20);

@@ -14,6 +14,7 @@ use threads_and_processes::io_bound::fetch_all;
 
 #[test]
 fn perf_count_primes() {
+    let _proof = fixtures::proof::test_body();
     let threads = available_parallelism();
     measure(
         &Config::new("count-primes").calibration(Calibration::Cpu { threads }),
@@ -25,6 +26,7 @@ fn perf_count_primes() {
 
 #[test]
 fn perf_simulated_io() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 10;
     const CALLS: usize = 20;
     const LATENCY: Duration = Duration::from_millis(20);

@@ -16,6 +16,7 @@ fn assert_send_sync<T: Send + Sync>() {}
 
 #[test]
 fn new_counters_start_at_zero_and_count_on_one_thread() {
+    let _proof = fixtures::proof::test_body();
     let (m, a) = within(LIVENESS, "counters", || {
         let (m, a) = (MutexCounter::new(), AtomicCounter::new());
         assert_eq!((m.get(), a.get()), (0, 0));
@@ -30,6 +31,7 @@ fn new_counters_start_at_zero_and_count_on_one_thread() {
 
 #[test]
 fn mutex_counter_loses_no_update_under_heavy_contention() {
+    let _proof = fixtures::proof::test_body();
     let (returned, counted) = within(LIVENESS, "hammer(MutexCounter)", || {
         let counter = MutexCounter::new();
         (hammer(&counter, 8, 100_000), counter.get())
@@ -40,6 +42,7 @@ fn mutex_counter_loses_no_update_under_heavy_contention() {
 
 #[test]
 fn atomic_counter_loses_no_update_under_heavy_contention() {
+    let _proof = fixtures::proof::test_body();
     let (returned, counted) = within(LIVENESS, "hammer(AtomicCounter)", || {
         let counter = AtomicCounter::new();
         (hammer(&counter, 8, 100_000), counter.get())
@@ -89,6 +92,7 @@ fn collide<C: Counter + 'static>(counter: C) -> (u64, u64) {
 
 #[test]
 fn mutex_counter_shared_by_arc_loses_nothing_when_increments_collide() {
+    let _proof = fixtures::proof::test_body();
     // Checked when this file compiles: both counters may cross threads.
     assert_send_sync::<MutexCounter>();
     let (done, counted) = within(LIVENESS, "colliding increments", || {
@@ -104,6 +108,7 @@ fn mutex_counter_shared_by_arc_loses_nothing_when_increments_collide() {
 
 #[test]
 fn atomic_counter_shared_by_arc_loses_nothing_when_increments_collide() {
+    let _proof = fixtures::proof::test_body();
     assert_send_sync::<AtomicCounter>();
     let (done, counted) = within(LIVENESS, "colliding increments", || {
         collide(AtomicCounter::new())
@@ -144,6 +149,7 @@ impl Counter for MeetingCounter {
 
 #[test]
 fn hammer_runs_its_threads_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     let (total, threads) = within(LIVENESS, "hammer with a Barrier", || {
         let counter = MeetingCounter {
             threads: 4,
@@ -161,6 +167,7 @@ fn hammer_runs_its_threads_at_the_same_time() {
 
 #[test]
 fn hammer_with_no_threads_or_no_work_adds_nothing() {
+    let _proof = fixtures::proof::test_body();
     let (no_threads, no_work) = within(LIVENESS, "hammer", || {
         let counter = AtomicCounter::new();
         (hammer(&counter, 0, 1_000), hammer(&counter, 4, 0))

@@ -16,6 +16,7 @@ fn lengths<T>(chunks: &[&[T]]) -> Vec<usize> {
 
 #[test]
 fn split_evenly_gives_near_equal_chunks_in_order() {
+    let _proof = fixtures::proof::test_body();
     let data: Vec<u32> = (0..10).collect();
     let chunks = split_evenly(&data, 3);
     assert_eq!(lengths(&chunks), vec![4, 3, 3]);
@@ -28,6 +29,7 @@ fn split_evenly_gives_near_equal_chunks_in_order() {
 
 #[test]
 fn split_evenly_handles_edge_cases() {
+    let _proof = fixtures::proof::test_body();
     let data = [1, 2, 3];
     assert_eq!(
         lengths(&split_evenly(&data, 8)),
@@ -44,6 +46,7 @@ fn split_evenly_handles_edge_cases() {
 
 #[test]
 fn map_chunks_returns_results_in_chunk_order() {
+    let _proof = fixtures::proof::test_body();
     let data: Vec<u64> = (1..=1001).collect();
     let firsts = within(LIVENESS, "map_chunks", move || {
         map_chunks(&data, 7, |c| c[0])
@@ -54,6 +57,7 @@ fn map_chunks_returns_results_in_chunk_order() {
 
 #[test]
 fn map_chunks_runs_the_chunks_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     within(LIVENESS, "map_chunks with a Barrier", || {
         let data = [1u8, 2, 3, 4];
         // Both chunk threads must be alive at once to pass the barrier.
@@ -68,6 +72,7 @@ fn map_chunks_runs_the_chunks_at_the_same_time() {
 
 #[test]
 fn map_chunks_on_empty_input_returns_nothing() {
+    let _proof = fixtures::proof::test_body();
     let out = within(LIVENESS, "map_chunks", || {
         map_chunks::<u8, usize, _>(&[], 4, |c| c.len())
     });
@@ -76,6 +81,7 @@ fn map_chunks_on_empty_input_returns_nothing() {
 
 #[test]
 fn parallel_sum_is_exact_for_uneven_chunks() {
+    let _proof = fixtures::proof::test_body();
     let data: Vec<u64> = (1..=100_003).collect();
     let expected: u64 = data.iter().sum();
     let sums = within(LIVENESS, "parallel_sum", move || {
@@ -90,6 +96,7 @@ fn parallel_sum_is_exact_for_uneven_chunks() {
 
 #[test]
 fn parallel_sum_handles_empty_input_and_more_threads_than_items() {
+    let _proof = fixtures::proof::test_body();
     let (empty, tiny) = within(LIVENESS, "parallel_sum", || {
         (parallel_sum(&[], 4), parallel_sum(&[5, 6, 7], 64))
     });
@@ -99,6 +106,7 @@ fn parallel_sum_handles_empty_input_and_more_threads_than_items() {
 
 #[test]
 fn byte_histogram_matches_a_sequential_count() {
+    let _proof = fixtures::proof::test_body();
     let data: Vec<u8> = (0..200_001u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
@@ -118,6 +126,7 @@ fn byte_histogram_matches_a_sequential_count() {
 
 #[test]
 fn byte_histogram_of_nothing_is_all_zeros() {
+    let _proof = fixtures::proof::test_body();
     let table = within(LIVENESS, "byte_histogram", || byte_histogram(&[], 3));
     assert_eq!(table, [0u64; 256]);
 }
@@ -128,6 +137,7 @@ fn byte_histogram_of_nothing_is_all_zeros() {
 /// lasts a few milliseconds, so each is repeated to be sampled often enough.
 #[test]
 fn parallel_sum_and_byte_histogram_use_at_most_the_threads_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let runs = within(LIVENESS, "parallel_sum and byte_histogram", || {
         let numbers: Vec<u64> = (0..8_000_000).collect();
         let bytes: Vec<u8> = (0..32_000_000_u32).map(|n| (n % 251) as u8).collect();

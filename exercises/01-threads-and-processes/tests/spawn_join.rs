@@ -12,6 +12,7 @@ use threads_and_processes::spawn_join::{WorkerPanic, spawn_and_join};
 
 #[test]
 fn results_come_back_in_spawn_order_even_when_later_workers_finish_first() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "spawn_and_join", || {
         spawn_and_join(8, |i| {
             // Worker 7 finishes first, worker 0 last.
@@ -28,6 +29,7 @@ fn results_come_back_in_spawn_order_even_when_later_workers_finish_first() {
 
 #[test]
 fn a_panicking_worker_becomes_an_error_and_the_others_still_answer() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "spawn_and_join", || {
         spawn_and_join(5, |i| {
             if i == 2 {
@@ -59,6 +61,7 @@ fn a_panicking_worker_becomes_an_error_and_the_others_still_answer() {
 
 #[test]
 fn a_panic_with_a_static_message_is_reported_too() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "spawn_and_join", || {
         spawn_and_join(2, |i| {
             if i == 1 {
@@ -79,6 +82,7 @@ fn a_panic_with_a_static_message_is_reported_too() {
 
 #[test]
 fn every_worker_runs_on_its_own_thread_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     const N: usize = 6;
     let (caller, workers) = within(LIVENESS, "spawn_and_join with a Barrier", || {
         // All N workers must be alive at once to get past the barrier: a
@@ -104,6 +108,7 @@ fn every_worker_runs_on_its_own_thread_at_the_same_time() {
 
 #[test]
 fn zero_workers_give_no_results() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "spawn_and_join", || spawn_and_join(0, |i| i));
     assert!(results.is_empty());
 }

@@ -16,6 +16,7 @@ const SETTLE: Duration = Duration::from_millis(50);
 
 #[test]
 fn one_thread_first_in_first_out() {
+    let _proof = fixtures::proof::test_body();
     let (capacity, lens, got, empty) = within(LIVENESS, "BoundedQueue", || {
         let queue = BoundedQueue::new(3);
         let mut lens = Vec::new();
@@ -34,6 +35,7 @@ fn one_thread_first_in_first_out() {
 
 #[test]
 fn a_capacity_of_zero_holds_one_item() {
+    let _proof = fixtures::proof::test_body();
     let (capacity, second) = within(LIVENESS, "BoundedQueue::new(0)", || {
         let queue = BoundedQueue::new(0);
         queue.put(1).expect("one item fits");
@@ -45,6 +47,7 @@ fn a_capacity_of_zero_holds_one_item() {
 
 #[test]
 fn timeouts_give_up_and_give_the_item_back() {
+    let _proof = fixtures::proof::test_body();
     let (full, full_took, empty, empty_took, instant_put, instant_get) =
         within(LIVENESS, "put_timeout / get_timeout", || {
             let queue = BoundedQueue::new(2);
@@ -78,6 +81,7 @@ fn timeouts_give_up_and_give_the_item_back() {
 
 #[test]
 fn put_blocks_while_full_until_a_get_makes_room() {
+    let _proof = fixtures::proof::test_body();
     let (returned_early, len_while_blocked, put, rest) = within(LIVENESS, "a blocked put", || {
         let queue = Arc::new(BoundedQueue::new(2));
         queue.put(1).expect("open");
@@ -111,6 +115,7 @@ fn put_blocks_while_full_until_a_get_makes_room() {
 
 #[test]
 fn get_blocks_while_empty_until_a_put_arrives() {
+    let _proof = fixtures::proof::test_body();
     let (returned_early, got, timed) = within(LIVENESS, "a blocked get", || {
         let queue = Arc::new(BoundedQueue::new(1));
         let done = Arc::new(AtomicBool::new(false));
@@ -139,6 +144,7 @@ fn get_blocks_while_empty_until_a_put_arrives() {
 
 #[test]
 fn close_wakes_every_blocked_getter() {
+    let _proof = fixtures::proof::test_body();
     const GETTERS: usize = 4;
     let results = within(LIVENESS, "close with blocked getters", || {
         let queue = Arc::new(BoundedQueue::<u32>::new(2));
@@ -166,6 +172,7 @@ fn close_wakes_every_blocked_getter() {
 
 #[test]
 fn close_wakes_every_blocked_putter_and_gives_each_its_item_back() {
+    let _proof = fixtures::proof::test_body();
     let (results, left) = within(LIVENESS, "close with blocked putters", || {
         let queue = Arc::new(BoundedQueue::new(1));
         queue.put(0).expect("open");
@@ -202,6 +209,7 @@ fn close_wakes_every_blocked_putter_and_gives_each_its_item_back() {
 
 #[test]
 fn a_closed_queue_refuses_puts_and_drains_then_says_none() {
+    let _proof = fixtures::proof::test_body();
     let (closed, put, timed_put, drained, after, timed_get) = within(LIVENESS, "close", || {
         let queue = BoundedQueue::new(4);
         queue.put('a').expect("open");
@@ -225,6 +233,7 @@ fn a_closed_queue_refuses_puts_and_drains_then_says_none() {
 
 #[test]
 fn producers_and_consumers_every_item_once_fifo_per_producer_never_over_capacity() {
+    let _proof = fixtures::proof::test_body();
     const PRODUCERS: usize = 4;
     const CONSUMERS: usize = 4;
     const ITEMS: usize = 5_000;
@@ -340,6 +349,7 @@ const ITERATIONS: usize = 20_000;
 
 #[test]
 fn model_close_wakes_every_blocked_getter_and_putter() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         let queue = Arc::new(model::BoundedQueue::<u32>::new(1));
         let getters: Vec<_> = (0..2)
@@ -376,6 +386,7 @@ fn model_close_wakes_every_blocked_getter_and_putter() {
 
 #[test]
 fn model_producers_and_consumers_never_lose_a_wake_up_or_overrun() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         const CAPACITY: usize = 1;
         let queue = Arc::new(model::BoundedQueue::new(CAPACITY));

@@ -28,6 +28,7 @@ const DEMO: &str = match (
 
 #[test]
 fn spawn_daemon_returns_at_once_while_its_job_runs_on() {
+    let _proof = fixtures::proof::test_body();
     let (name, job_name, job_ran) = within(LIVENESS, "spawn_daemon", || {
         let (release, gate) = mpsc::channel::<()>();
         let (report, reports) = mpsc::channel();
@@ -58,6 +59,7 @@ fn spawn_daemon_returns_at_once_while_its_job_runs_on() {
 
 #[test]
 fn spawn_daemon_with_a_nul_in_the_name_is_an_error() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "spawn_daemon with a NUL", || {
         spawn_daemon("bad\0daemon", || {}).map(|thread| thread.id())
     });
@@ -69,6 +71,7 @@ fn spawn_daemon_with_a_nul_in_the_name_is_an_error() {
 
 #[test]
 fn shutdown_writes_every_line_in_order_and_returns_the_sink() {
+    let _proof = fixtures::proof::test_body();
     let (sink, thread_name) = within(LIVENESS, "BackgroundWriter::shutdown", || {
         let (report, reports) = mpsc::channel();
         let writer = BackgroundWriter::start(NameReporter {
@@ -143,6 +146,7 @@ impl Write for GatedSink {
 
 #[test]
 fn write_line_never_waits_for_a_slow_sink() {
+    let _proof = fixtures::proof::test_body();
     let (took, lines) = within(LIVENESS, "write_line with a stuck sink", || {
         let (open, gate) = mpsc::channel();
         let written = Arc::new(Mutex::new(Vec::new()));
@@ -175,6 +179,7 @@ fn write_line_never_waits_for_a_slow_sink() {
 
 #[test]
 fn shutdown_gives_up_at_the_deadline_on_a_stuck_sink() {
+    let _proof = fixtures::proof::test_body();
     let (result, took) = within(LIVENESS, "shutdown with a stuck sink", || {
         let (_open, gate) = mpsc::channel::<()>();
         let writer = BackgroundWriter::start(GatedSink {
@@ -200,6 +205,7 @@ fn shutdown_gives_up_at_the_deadline_on_a_stuck_sink() {
 
 #[test]
 fn dropping_the_writer_still_writes_every_line() {
+    let _proof = fixtures::proof::test_body();
     let text = within(LIVENESS, "dropping a BackgroundWriter", || {
         let (open, gate) = mpsc::channel();
         let written = Arc::new(Mutex::new(Vec::new()));
@@ -244,6 +250,7 @@ impl Write for BrokenSink {
 
 #[test]
 fn a_failing_sink_is_reported_and_later_lines_come_back() {
+    let _proof = fixtures::proof::test_body();
     let (late, result) = within(LIVENESS, "a failing sink", || {
         let writer = BackgroundWriter::start(BrokenSink).expect("the writer starts");
         writer
@@ -301,6 +308,7 @@ fn run_demo(mode: &str, limit: Duration) -> (bool, bool, String) {
 
 #[test]
 fn the_process_does_not_wait_for_its_daemon_thread() {
+    let _proof = fixtures::proof::test_body();
     let (in_time, success, out) = run_demo("detached", Duration::from_secs(10));
     assert!(
         in_time,
@@ -313,6 +321,7 @@ fn the_process_does_not_wait_for_its_daemon_thread() {
 
 #[test]
 fn a_clean_shutdown_writes_every_line_before_the_process_ends() {
+    let _proof = fixtures::proof::test_body();
     for mode in ["writer", "writer-drop"] {
         let (in_time, success, out) = run_demo(mode, Duration::from_secs(10));
         assert!(

@@ -23,6 +23,7 @@ fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
 
 #[test]
 fn a_transfer_moves_money_and_a_refused_one_changes_nothing() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "transfer", || {
         let (a, b) = (Account::new(100), Account::new(5));
         let ok = transfer(&a, &b, 30);
@@ -73,6 +74,7 @@ fn a_transfer_moves_money_and_a_refused_one_changes_nothing() {
 
 #[test]
 fn transfer_takes_the_lower_id_first_whatever_the_direction() {
+    let _proof = fixtures::proof::test_body();
     // Deterministic: the test holds the higher-id account, so a transfer
     // *from* it can lock the lower-id account only if it takes locks in id
     // order. Locking `from` first would block on the higher one and leave
@@ -128,6 +130,7 @@ fn hammer(
 
 #[test]
 fn transfers_both_ways_at_once_never_deadlock() {
+    let _proof = fixtures::proof::test_body();
     let (a, b, c) = within(LIVENESS, "transfers both ways at once", || {
         hammer(50_000, |from, to| transfer(from, to, 1))
     });
@@ -136,6 +139,7 @@ fn transfers_both_ways_at_once_never_deadlock() {
 
 #[test]
 fn timed_transfers_both_ways_at_once_finish_too() {
+    let _proof = fixtures::proof::test_body();
     let (a, b, c) = within(LIVENESS, "timed transfers both ways at once", || {
         hammer(20_000, |from, to| {
             match transfer_with_timeout(from, to, 1, Duration::from_secs(1)) {
@@ -149,6 +153,7 @@ fn timed_transfers_both_ways_at_once_finish_too() {
 
 #[test]
 fn a_timed_transfer_gives_up_instead_of_hanging() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "transfer_with_timeout against held locks", || {
         let (a, b) = (Account::new(100), Account::new(100));
         // `to` held elsewhere for good, then `from`.

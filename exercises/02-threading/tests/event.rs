@@ -17,6 +17,7 @@ const SETTLE: Duration = Duration::from_millis(100);
 
 #[test]
 fn the_flag_starts_clear_and_follows_set_and_clear() {
+    let _proof = fixtures::proof::test_body();
     let states = within(LIVENESS, "Event", || {
         let event = Event::new();
         let mut states = vec![event.is_set()];
@@ -33,6 +34,7 @@ fn the_flag_starts_clear_and_follows_set_and_clear() {
 
 #[test]
 fn waiting_on_a_set_event_returns_at_once() {
+    let _proof = fixtures::proof::test_body();
     let (timed, zero) = within(LIVENESS, "Event::wait on a set event", || {
         let event = Event::new();
         event.set();
@@ -48,6 +50,7 @@ fn waiting_on_a_set_event_returns_at_once() {
 
 #[test]
 fn wait_timeout_on_a_clear_event_times_out() {
+    let _proof = fixtures::proof::test_body();
     let (result, took, zero) = within(LIVENESS, "Event::wait_timeout", || {
         let event = Event::new();
         let start = Instant::now();
@@ -91,6 +94,7 @@ fn waiters(event: &Arc<Event>, n: usize) -> Vec<thread::JoinHandle<bool>> {
 
 #[test]
 fn set_wakes_every_waiting_thread() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "set with five waiters", || {
         let event = Arc::new(Event::new());
         let handles = waiters(&event, 5);
@@ -105,6 +109,7 @@ fn set_wakes_every_waiting_thread() {
 
 #[test]
 fn a_set_immediately_cleared_still_wakes_the_threads_waiting_then() {
+    let _proof = fixtures::proof::test_body();
     let (results, after) = within(LIVENESS, "a set-then-clear pulse with four waiters", || {
         let event = Arc::new(Event::new());
         let handles = waiters(&event, 4);
@@ -123,6 +128,7 @@ fn a_set_immediately_cleared_still_wakes_the_threads_waiting_then() {
 
 #[test]
 fn after_a_clear_new_waiters_block_again() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "wait after clear", || {
         let event = Event::new();
         event.set();
@@ -134,6 +140,7 @@ fn after_a_clear_new_waiters_block_again() {
 
 #[test]
 fn an_event_as_a_stop_signal_stops_a_worker_promptly() {
+    let _proof = fixtures::proof::test_body();
     // Python's idiom: the worker "sleeps" with `stop.wait(interval)`, so a
     // stop request wakes it at once instead of after the interval.
     let (rounds, took) = within(LIVENESS, "a worker stopped by an Event", || {
@@ -182,6 +189,7 @@ const ITERATIONS: usize = 20_000;
 
 #[test]
 fn model_set_wakes_every_waiter() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         let event = Arc::new(model::Event::new());
         let waiters: Vec<_> = (0..3)
@@ -212,6 +220,7 @@ fn model_set_wakes_every_waiter() {
 
 #[test]
 fn model_set_clear_set_always_lets_waiters_through() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         let event = Arc::new(model::Event::new());
         let waiters: Vec<_> = (0..2)

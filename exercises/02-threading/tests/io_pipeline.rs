@@ -30,6 +30,7 @@ fn staggered(count: u64) -> Vec<IoRequest> {
 
 #[test]
 fn answers_come_back_in_request_order() {
+    let _proof = fixtures::proof::test_body();
     let requests = staggered(30);
     let want = expected(&requests);
     let got = within(LIVENESS, "fetch_all", move || fetch_all(&requests, 4));
@@ -38,6 +39,7 @@ fn answers_come_back_in_request_order() {
 
 #[test]
 fn seeded_requests_are_answered_exactly() {
+    let _proof = fixtures::proof::test_body();
     let requests = io_requests(245, 25, Duration::from_millis(1));
     let want = expected(&requests);
     let got = within(LIVENESS, "fetch_all", move || {
@@ -50,6 +52,7 @@ fn seeded_requests_are_answered_exactly() {
 
 #[test]
 fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
+    let _proof = fixtures::proof::test_body();
     let requests = staggered(3);
     let want = expected(&requests);
     let (zero, many, none) = within(LIVENESS, "fetch_all", move || {
@@ -71,6 +74,7 @@ fn edge_cases_zero_workers_more_workers_than_requests_no_requests() {
 /// with `workers` workers through `fetch_all_with`, has them all in flight.
 #[test]
 fn fetch_all_keeps_at_most_workers_real_calls_in_flight() {
+    let _proof = fixtures::proof::test_body();
     for (workers, count) in [(1, 8), (4, 24)] {
         let (answers, want, seen) = within(LIVENESS, "fetch_all", move || {
             let probe = Probe::new(count, Duration::from_millis(10));
@@ -131,6 +135,7 @@ fn observe(count: u64, workers: usize) -> Observed {
 
 #[test]
 fn workers_serve_requests_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(24, 4);
     assert_eq!(seen.calls, 24, "one call per request");
     assert_eq!(
@@ -141,6 +146,7 @@ fn workers_serve_requests_at_the_same_time() {
 
 #[test]
 fn never_more_calls_in_flight_than_workers() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(40, 3);
     assert!(
         seen.max_in_flight <= 3,
@@ -152,6 +158,7 @@ fn never_more_calls_in_flight_than_workers() {
 
 #[test]
 fn calls_run_on_the_named_worker_threads() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(20, 5);
     let want: HashSet<String> = (0..5).map(|n| format!("{WORKER_NAME_PREFIX}{n}")).collect();
     assert!(

@@ -15,6 +15,7 @@ const SETTLE: Duration = Duration::from_millis(50);
 
 #[test]
 fn counts_down_to_zero_and_stays_there() {
+    let _proof = fixtures::proof::test_body();
     let counts = within(LIVENESS, "CountDownLatch", || {
         let latch = CountDownLatch::new(2);
         let mut counts = vec![latch.count()];
@@ -36,6 +37,7 @@ fn counts_down_to_zero_and_stays_there() {
 
 #[test]
 fn a_latch_of_zero_is_open_from_the_start() {
+    let _proof = fixtures::proof::test_body();
     let open = within(LIVENESS, "CountDownLatch::new(0)", || {
         let latch = CountDownLatch::new(0);
         latch.wait();
@@ -46,6 +48,7 @@ fn a_latch_of_zero_is_open_from_the_start() {
 
 #[test]
 fn wait_timeout_gives_up_while_counts_are_missing() {
+    let _proof = fixtures::proof::test_body();
     let (open, took, zero) = within(LIVENESS, "CountDownLatch::wait_timeout", || {
         let latch = CountDownLatch::new(1);
         let start = Instant::now();
@@ -59,6 +62,7 @@ fn wait_timeout_gives_up_while_counts_are_missing() {
 
 #[test]
 fn the_last_count_down_releases_every_waiter() {
+    let _proof = fixtures::proof::test_body();
     const WAITERS: usize = 5;
     const WORKERS: usize = 4;
     let (released_early, results) = within(LIVENESS, "five waiters on four workers", || {
@@ -99,6 +103,7 @@ fn the_last_count_down_releases_every_waiter() {
 
 #[test]
 fn a_latch_of_one_is_a_start_gate_for_many_workers() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 6;
     let (started_early, finished) = within(LIVENESS, "a start gate and a done latch", || {
         let gate = Arc::new(CountDownLatch::new(1));
@@ -146,6 +151,7 @@ const ITERATIONS: usize = 20_000;
 
 #[test]
 fn model_every_waiter_leaves_once_the_count_is_zero() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         let latch = Arc::new(model::CountDownLatch::new(2));
         let waiters: Vec<_> = (0..3)

@@ -15,6 +15,7 @@ use threading::io_pipeline::fetch_all;
 /// the other; about 60 ms on 10 workers (3 calls each), whatever the cores.
 #[test]
 fn perf_queue_pipeline_io() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 10;
     const CALLS: usize = 30;
     const LATENCY: Duration = Duration::from_millis(20);

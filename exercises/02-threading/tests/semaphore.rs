@@ -16,6 +16,7 @@ const SETTLE: Duration = Duration::from_millis(50);
 
 #[test]
 fn permits_are_counted_out_and_back_in() {
+    let _proof = fixtures::proof::test_body();
     let counts = within(LIVENESS, "Semaphore", || {
         let semaphore = Semaphore::new(3);
         let mut counts = vec![semaphore.available()];
@@ -38,6 +39,7 @@ fn permits_are_counted_out_and_back_in() {
 
 #[test]
 fn with_no_permit_the_timed_acquire_gives_up() {
+    let _proof = fixtures::proof::test_body();
     let (got, took, instant) = within(LIVENESS, "Semaphore::acquire_timeout", || {
         let semaphore = Semaphore::new(0);
         let start = Instant::now();
@@ -58,6 +60,7 @@ fn with_no_permit_the_timed_acquire_gives_up() {
 
 #[test]
 fn a_release_wakes_a_blocked_acquirer() {
+    let _proof = fixtures::proof::test_body();
     let (returned_early, plain, timed) = within(LIVENESS, "a blocked acquire", || {
         let semaphore = Arc::new(Semaphore::new(1));
         let held = semaphore.acquire();
@@ -95,6 +98,7 @@ fn a_release_wakes_a_blocked_acquirer() {
 
 #[test]
 fn never_more_than_n_inside_and_n_do_get_in_together() {
+    let _proof = fixtures::proof::test_body();
     const PERMITS: usize = 3;
     const THREADS: usize = 12;
     const ROUNDS: usize = 300;
@@ -148,6 +152,7 @@ fn never_more_than_n_inside_and_n_do_get_in_together() {
 
 #[test]
 fn the_permit_comes_back_when_its_holder_panics() {
+    let _proof = fixtures::proof::test_body();
     let (after_panic, reacquired) = within(LIVENESS, "a panicking permit holder", || {
         let semaphore = Arc::new(Semaphore::new(1));
         let holder = {
@@ -187,6 +192,7 @@ const ITERATIONS: usize = 20_000;
 
 #[test]
 fn model_at_most_n_inside_and_no_lost_wake_up() {
+    let _proof = fixtures::proof::test_body();
     explore(ITERATIONS, 3, || {
         const PERMITS: usize = 1;
         let semaphore = Arc::new(model::Semaphore::new(PERMITS));

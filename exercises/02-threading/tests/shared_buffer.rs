@@ -13,6 +13,7 @@ use threading::shared_buffer::{ThreadSafeBuffer, fill_concurrently};
 
 #[test]
 fn one_thread_adds_takes_and_snapshots_in_order() {
+    let _proof = fixtures::proof::test_body();
     let (len, empty_before, snapshot, taken, after) = within(LIVENESS, "ThreadSafeBuffer", || {
         let buffer = ThreadSafeBuffer::new();
         let empty_before = buffer.is_empty();
@@ -38,6 +39,7 @@ fn one_thread_adds_takes_and_snapshots_in_order() {
 
 #[test]
 fn many_threads_every_item_exactly_once_each_threads_in_its_order() {
+    let _proof = fixtures::proof::test_body();
     const THREADS: usize = 8;
     const PER_THREAD: usize = 20_000;
     let items = within(LIVENESS, "fill_concurrently", || {
@@ -62,6 +64,7 @@ fn many_threads_every_item_exactly_once_each_threads_in_its_order() {
 
 #[test]
 fn fill_concurrently_runs_its_threads_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     const THREADS: usize = 6;
     let (items, threads) = within(LIVENESS, "fill_concurrently with a Barrier", || {
         // Every thread's first item waits for all the others: a version that
@@ -85,6 +88,7 @@ fn fill_concurrently_runs_its_threads_at_the_same_time() {
 
 #[test]
 fn nothing_to_do_gives_an_empty_vec() {
+    let _proof = fixtures::proof::test_body();
     let (no_threads, no_items) = within(LIVENESS, "fill_concurrently", || {
         (
             fill_concurrently(0, 10, |t, i| t + i),
@@ -97,6 +101,7 @@ fn nothing_to_do_gives_an_empty_vec() {
 
 #[test]
 fn threads_sharing_it_by_arc_see_each_others_items() {
+    let _proof = fixtures::proof::test_body();
     let (len, items) = within(LIVENESS, "ThreadSafeBuffer in an Arc", || {
         let buffer = Arc::new(ThreadSafeBuffer::new());
         let handles: Vec<_> = (0..4_u32)
@@ -137,6 +142,7 @@ impl Clone for Fragile {
 
 #[test]
 fn a_panic_while_the_lock_is_held_does_not_break_the_buffer() {
+    let _proof = fixtures::proof::test_body();
     let (len, values) = within(LIVENESS, "ThreadSafeBuffer after a poisoning", || {
         let switch = Arc::new(AtomicBool::new(false));
         let buffer = Arc::new(ThreadSafeBuffer::new());

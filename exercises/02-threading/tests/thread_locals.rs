@@ -14,6 +14,7 @@ use threading::thread_locals::{
 
 #[test]
 fn a_tally_adds_and_merges() {
+    let _proof = fixtures::proof::test_body();
     let (a, merged) = within(LIVENESS, "Tally", || {
         let mut a = Tally::default();
         for v in [3, 9, 4] {
@@ -46,6 +47,7 @@ fn a_tally_adds_and_merges() {
 
 #[test]
 fn record_counts_in_the_calling_threads_tally_and_take_resets_it() {
+    let _proof = fixtures::proof::test_body();
     let (before, during, taken, after) = within(LIVENESS, "record on one thread", || {
         let before = local_tally();
         record(5);
@@ -69,6 +71,7 @@ fn record_counts_in_the_calling_threads_tally_and_take_resets_it() {
 
 #[test]
 fn each_thread_sees_only_its_own_tally() {
+    let _proof = fixtures::proof::test_body();
     let (main_tally, other) = within(LIVENESS, "two threads recording", || {
         record(100);
         let other = thread::spawn(|| {
@@ -101,6 +104,7 @@ fn each_thread_sees_only_its_own_tally() {
 
 #[test]
 fn tally_chunks_gives_one_tally_per_chunk_and_their_merge() {
+    let _proof = fixtures::proof::test_body();
     let chunks = vec![vec![1, 2, 3], vec![], vec![10, 40, 20, 30], vec![7]];
     let (per_thread, total, caller) = within(LIVENESS, "tally_chunks", move || {
         record(1_000);
@@ -149,6 +153,7 @@ fn tally_chunks_gives_one_tally_per_chunk_and_their_merge() {
 
 #[test]
 fn tally_chunks_with_runs_one_thread_per_chunk_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     const CHUNKS: usize = 5;
     let (per_thread, total, threads) = within(LIVENESS, "tally_chunks_with a Barrier", || {
         let chunks: Vec<Vec<u64>> = (0..CHUNKS as u64)
@@ -193,6 +198,7 @@ fn tally_chunks_with_runs_one_thread_per_chunk_at_the_same_time() {
 
 #[test]
 fn no_chunks_give_nothing() {
+    let _proof = fixtures::proof::test_body();
     let (per_thread, total) = within(LIVENESS, "tally_chunks of nothing", || tally_chunks(&[]));
     assert!(per_thread.is_empty());
     assert_eq!(total, Tally::default());

@@ -12,6 +12,7 @@ use threading::worker_thread::{SpawnError, Worker, WorkerPanic};
 
 #[test]
 fn the_name_is_the_threads_own_name_and_the_handles() {
+    let _proof = fixtures::proof::test_body();
     let (inside, outside) = within(LIVENESS, "Worker::spawn", || {
         let worker = Worker::spawn("fetcher-1", None, || {
             thread::current().name().map(str::to_owned)
@@ -26,6 +27,7 @@ fn the_name_is_the_threads_own_name_and_the_handles() {
 
 #[test]
 fn the_result_comes_back_through_join_from_another_thread() {
+    let _proof = fixtures::proof::test_body();
     let (caller, answer, worker_id) = within(LIVENESS, "Worker::join", || {
         let worker = Worker::spawn("summer", None, || {
             ((1..=100_u64).sum::<u64>(), thread::current().id())
@@ -40,6 +42,7 @@ fn the_result_comes_back_through_join_from_another_thread() {
 
 #[test]
 fn spawn_returns_at_once_and_is_finished_tells_when_the_work_is_done() {
+    let _proof = fixtures::proof::test_body();
     let (before, after, value) = within(LIVENESS, "Worker::spawn and is_finished", || {
         let (go, gate) = mpsc::channel::<()>();
         // The worker cannot finish before the test says so: `spawn` must
@@ -67,6 +70,7 @@ fn spawn_returns_at_once_and_is_finished_tells_when_the_work_is_done() {
 
 #[test]
 fn a_panic_is_an_error_naming_the_worker_and_the_caller_carries_on() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "Worker::join of a panicking worker", || {
         Worker::spawn("parser-2", None, || -> u32 {
             panic!("bad record at line {}", 17);
@@ -103,6 +107,7 @@ fn deep(depth: u32) -> u64 {
 
 #[test]
 fn the_stack_size_asked_for_is_the_stack_the_thread_gets() {
+    let _proof = fixtures::proof::test_body();
     // About 24 MiB of stack: far beyond the default 2 MiB, well within 64.
     // With the default stack this overflows, and a stack overflow aborts
     // the whole test process.
@@ -117,6 +122,7 @@ fn the_stack_size_asked_for_is_the_stack_the_thread_gets() {
 
 #[test]
 fn a_name_with_a_nul_byte_is_an_error_not_a_panic() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "Worker::spawn with a NUL in the name", || {
         Worker::spawn("bad\0name", None, || 1).map(|worker| worker.name().to_owned())
     });
@@ -128,6 +134,7 @@ fn a_name_with_a_nul_byte_is_an_error_not_a_panic() {
 
 #[test]
 fn a_stack_the_os_cannot_give_is_an_os_error_not_a_panic() {
+    let _proof = fixtures::proof::test_body();
     // 1 PiB: more than the address space of a process.
     let result = within(LIVENESS, "Worker::spawn with a 1 PiB stack", || {
         Worker::spawn("greedy", Some(1 << 50), || 1).map(|worker| worker.name().to_owned())

@@ -39,6 +39,7 @@ fn responses_in(output: &[u8]) -> Vec<Response> {
 
 #[test]
 fn send_message_writes_one_flushed_line_of_json() {
+    let _proof = fixtures::proof::test_body();
     // A newline inside a string must not split the message.
     let message = Request::Init(InitArgs {
         job_counter: Some(PathBuf::from("/tmp/two\nlines")),
@@ -59,6 +60,7 @@ fn send_message_writes_one_flushed_line_of_json() {
 
 #[test]
 fn recv_message_reads_each_line_then_reports_the_end() {
+    let _proof = fixtures::proof::test_body();
     let input = "{\"Ready\":{\"pid\":1,\"init_runs\":1}}\n\
                  {\"Done\":{\"pid\":2,\"init_runs\":0,\"values\":[4,5]}}\n\
                  {\"Ready\":{\"pid\":3,\"init_runs\":2}}";
@@ -94,6 +96,7 @@ fn recv_message_reads_each_line_then_reports_the_end() {
 
 #[test]
 fn recv_message_reports_a_malformed_line_with_the_line() {
+    let _proof = fixtures::proof::test_body();
     let input = "{\"Ready\":{\"pid\":1}}\n\nnot json\n{\"Ready\":{\"pid\":9,\"init_runs\":1}}\n";
     let (first, blank, text, after) = within(LIVENESS, "recv_message", move || {
         let mut input = Cursor::new(input);
@@ -127,6 +130,7 @@ fn recv_message_reports_a_malformed_line_with_the_line() {
 
 #[test]
 fn serve_answers_every_request_in_order() {
+    let _proof = fixtures::proof::test_body();
     let before = init_runs();
     let input = lines_of(&[
         Request::Run(vec![
@@ -176,6 +180,7 @@ fn serve_answers_every_request_in_order() {
 
 #[test]
 fn serve_rejects_a_malformed_request() {
+    let _proof = fixtures::proof::test_body();
     let input = lines_of(&[Request::Run(vec![Job::IsPrime(2)])]) + "{\"Run\":[{\"Nope\":1}]}\n";
     let (result, output) = within(LIVENESS, "serve", move || {
         let mut output = Vec::new();
@@ -195,6 +200,7 @@ fn serve_rejects_a_malformed_request() {
 
 #[test]
 fn a_worker_process_answers_through_real_pipes() {
+    let _proof = fixtures::proof::test_body();
     let (pid, done, ready, status) = within(LIVENESS, "a Worker round trip", || {
         let mut w = Worker::spawn(worker(), &["serve"]).expect("the worker starts");
         let pid = w.pid();
@@ -233,6 +239,7 @@ fn a_worker_process_answers_through_real_pipes() {
 
 #[test]
 fn a_worker_that_dies_mid_job_is_an_error_with_its_exit_status() {
+    let _proof = fixtures::proof::test_body();
     let started = Instant::now();
     let (pid, result) = within(LIVENESS, "a request to a crashing worker", || {
         let mut w = Worker::spawn(worker(), &["serve"]).expect("the worker starts");
@@ -259,6 +266,7 @@ fn a_worker_that_dies_mid_job_is_an_error_with_its_exit_status() {
 
 #[test]
 fn a_worker_that_is_already_gone_is_an_error_not_a_hang() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "requests to a worker that exited", || {
         let mut w = Worker::spawn(worker(), &["exit", "3"]).expect("the worker starts");
         // Give it time to be gone before we write: the write itself fails.
@@ -278,6 +286,7 @@ fn a_worker_that_is_already_gone_is_an_error_not_a_hang() {
 
 #[test]
 fn a_malformed_reply_is_an_error_with_the_line() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "a request to the garbage worker", || {
         let mut w = Worker::spawn(worker(), &["garbage"]).expect("the worker starts");
         w.request(&Request::Run(vec![Job::IsPrime(2)]), PATIENT)
@@ -292,6 +301,7 @@ fn a_malformed_reply_is_an_error_with_the_line() {
 
 #[test]
 fn a_silent_worker_times_out_and_is_killed() {
+    let _proof = fixtures::proof::test_body();
     let timeout = Duration::from_millis(300);
     let started = Instant::now();
     let (pid, result) = within(LIVENESS, "a request that gets no answer", move || {
@@ -322,6 +332,7 @@ fn a_silent_worker_times_out_and_is_killed() {
 
 #[test]
 fn shutdown_of_a_worker_that_will_not_exit_times_out_and_kills_it() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "shutdown", || {
         let w = Worker::spawn(worker(), &["sleep-forever"]).expect("the worker starts");
         w.shutdown(Duration::from_millis(300))
@@ -335,6 +346,7 @@ fn shutdown_of_a_worker_that_will_not_exit_times_out_and_kills_it() {
 
 #[test]
 fn dropping_a_worker_kills_and_reaps_it() {
+    let _proof = fixtures::proof::test_body();
     within(LIVENESS, "dropping Workers", || {
         let stuck = Worker::spawn(worker(), &["sleep-forever"]).expect("the worker starts");
         let idle = Worker::spawn(worker(), &["serve"]).expect("the worker starts");
@@ -345,6 +357,7 @@ fn dropping_a_worker_kills_and_reaps_it() {
 
 #[test]
 fn a_missing_program_is_a_spawn_error() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "Worker::spawn", || {
         Worker::spawn(Path::new(MISSING), &["serve"]).map(|w| w.pid())
     });

@@ -21,6 +21,7 @@ use common::worker;
 
 #[test]
 fn perf_pool_count_primes() {
+    let _proof = fixtures::proof::test_body();
     let workers = available_parallelism();
     measure(
         &Config::new("pool-count-primes").calibration(Calibration::Cpu { threads: workers }),
@@ -32,6 +33,7 @@ fn perf_pool_count_primes() {
 
 #[test]
 fn perf_pool_small_jobs() {
+    let _proof = fixtures::proof::test_body();
     let workers = available_parallelism();
     measure(
         &Config::new("pool-small-jobs").calibration(Calibration::Cpu { threads: workers }),

@@ -36,6 +36,7 @@ fn expected(job: &Job) -> u64 {
 
 #[test]
 fn start_and_close_a_pool_of_three() {
+    let _proof = fixtures::proof::test_body();
     let (pids, statuses) = within(LIVENESS, "start + close", || {
         let pool = start(3);
         assert_eq!(pool.size(), 3);
@@ -56,6 +57,7 @@ fn start_and_close_a_pool_of_three() {
 
 #[test]
 fn map_returns_every_value_in_input_order() {
+    let _proof = fixtures::proof::test_body();
     // Sleeps of different lengths make chunks finish out of order.
     let jobs: Vec<Job> = (0..45_u64)
         .map(|i| match i % 3 {
@@ -90,6 +92,7 @@ fn map_returns_every_value_in_input_order() {
 
 #[test]
 fn map_of_nothing_is_nothing_and_chunk_size_zero_means_one() {
+    let _proof = fixtures::proof::test_body();
     let (empty, ones) = within(LIVENESS, "map", || {
         let mut pool = start(2);
         let empty = pool.map(&[], 5);
@@ -106,6 +109,7 @@ fn map_of_nothing_is_nothing_and_chunk_size_zero_means_one() {
 
 #[test]
 fn the_initializer_runs_once_in_each_long_lived_worker() {
+    let _proof = fixtures::proof::test_body();
     let (pids, chunks) = within(LIVENESS, "map on 3 workers", || {
         let mut pool = start(3);
         let jobs = vec![Job::Sleep { ms: 5 }; 24];
@@ -136,6 +140,7 @@ fn the_initializer_runs_once_in_each_long_lived_worker() {
 
 #[test]
 fn every_job_runs_exactly_once() {
+    let _proof = fixtures::proof::test_body();
     // Needs task 3: the initializer maps this counter, and every job adds 1.
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("jobs");
@@ -164,6 +169,7 @@ fn every_job_runs_exactly_once() {
 
 #[test]
 fn the_workers_run_chunks_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     // Three jobs that wait for each other in three different processes: a
     // pool that runs one chunk at a time answers 0 (gave up waiting).
     let barrier = tempfile::tempdir().expect("a temporary directory");
@@ -192,6 +198,7 @@ fn the_workers_run_chunks_at_the_same_time() {
 
 #[test]
 fn a_free_worker_takes_the_next_chunk() {
+    let _proof = fixtures::proof::test_body();
     // Job 0 takes 800 ms; the other 30 take 1 ms each. The worker that got
     // job 0 must not have any of the others waiting behind it: the other
     // worker, free all along, runs them all.
@@ -220,6 +227,7 @@ fn a_free_worker_takes_the_next_chunk() {
 
 #[test]
 fn a_worker_crash_is_reported_with_the_chunk_it_held() {
+    let _proof = fixtures::proof::test_body();
     let mut jobs: Vec<Job> = (0..20).map(Job::IsPrime).collect();
     jobs[10] = Job::Crash { code: 42 };
     let (pids, result) = within(LIVENESS, "map with a crashing job", move || {
@@ -248,6 +256,7 @@ fn a_worker_crash_is_reported_with_the_chunk_it_held() {
 
 #[test]
 fn a_failed_start_leaves_no_process_behind() {
+    let _proof = fixtures::proof::test_body();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let nowhere = InitArgs {
         job_counter: Some(dir.path().join("no-such-counter")),
@@ -271,6 +280,7 @@ fn a_failed_start_leaves_no_process_behind() {
 
 #[test]
 fn count_primes_in_pool_agrees_with_the_sequential_count() {
+    let _proof = fixtures::proof::test_body();
     let (window, empty, zero_workers) = within(LIVENESS, "count_primes_in_pool", || {
         (
             count_primes_in_pool(worker(), 1_000..300_000, 2),
@@ -294,6 +304,7 @@ fn count_primes_in_pool_agrees_with_the_sequential_count() {
 /// (see `fixtures::perf::peak_during`).
 #[test]
 fn count_primes_in_pool_starts_at_most_the_workers_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let runs = within(LIVENESS, "count_primes_in_pool", || {
         [1, 3].map(|workers| {
             let (count, usage) =

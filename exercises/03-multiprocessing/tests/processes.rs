@@ -19,6 +19,7 @@ fn cmd(args: &[&str]) -> WorkerCommand {
 
 #[test]
 fn ending_of_reads_exit_codes_and_signals() {
+    let _proof = fixtures::proof::test_body();
     let endings = within(LIVENESS, "running three workers with std", || {
         ["exit 0", "exit 3", "abort"].map(|args| {
             let status = Command::new(WORKER)
@@ -38,6 +39,7 @@ fn ending_of_reads_exit_codes_and_signals() {
 
 #[test]
 fn all_workers_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     // Four workers meet at a barrier: it opens only when all four are
     // running at once. A parent that waits for each child before starting
     // the next leaves the first one waiting until it gives up (exit 75).
@@ -68,6 +70,7 @@ fn all_workers_run_at_the_same_time() {
 
 #[test]
 fn results_come_in_command_order_with_their_endings() {
+    let _proof = fixtures::proof::test_body();
     let finished = within(LIVENESS, "run_all", || {
         run_all(
             &[
@@ -102,6 +105,7 @@ fn results_come_in_command_order_with_their_endings() {
 
 #[test]
 fn an_empty_list_runs_nothing() {
+    let _proof = fixtures::proof::test_body();
     let finished = within(LIVENESS, "run_all(&[])", || {
         run_all(&[], Duration::from_secs(1))
     })
@@ -111,6 +115,7 @@ fn an_empty_list_runs_nothing() {
 
 #[test]
 fn workers_that_overrun_the_deadline_are_killed_and_reaped() {
+    let _proof = fixtures::proof::test_body();
     let deadline = Duration::from_millis(400);
     let started = Instant::now();
     let finished = within(LIVENESS, "run_all with a deadline", move || {
@@ -147,6 +152,7 @@ fn workers_that_overrun_the_deadline_are_killed_and_reaped() {
 
 #[test]
 fn the_deadline_is_shared_not_per_worker() {
+    let _proof = fixtures::proof::test_body();
     // Three workers that never end, a deadline of 800 ms: waiting for each
     // one "up to the deadline" in turn would take 2.4 s.
     let deadline = Duration::from_millis(800);
@@ -166,6 +172,7 @@ fn the_deadline_is_shared_not_per_worker() {
 
 #[test]
 fn a_spawn_failure_kills_and_reaps_the_workers_already_started() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "run_all with a missing program", || {
         run_all(
             &[

@@ -26,6 +26,7 @@ fn scratch() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn a_new_counter_starts_at_zero_and_counts() {
+    let _proof = fixtures::proof::test_body();
     let (_dir, path) = scratch();
     within(LIVENESS, "SharedCounter on one process", move || {
         let counter = SharedCounter::create(&path).expect("create");
@@ -59,6 +60,7 @@ fn a_new_counter_starts_at_zero_and_counts() {
 
 #[test]
 fn two_mappings_of_one_file_share_their_memory() {
+    let _proof = fixtures::proof::test_body();
     let (_dir, path) = scratch();
     within(LIVENESS, "two mappings", move || {
         let a = SharedCounter::create(&path).expect("create");
@@ -77,6 +79,7 @@ fn two_mappings_of_one_file_share_their_memory() {
 
 #[test]
 fn open_refuses_files_it_cannot_map_safely() {
+    let _proof = fixtures::proof::test_body();
     let (dir, path) = scratch();
     std::fs::write(&path, b"").expect("an empty file");
     let missing = dir.path().join("missing");
@@ -102,6 +105,7 @@ fn open_refuses_files_it_cannot_map_safely() {
 
 #[test]
 fn a_child_process_counts_into_the_parents_counter() {
+    let _proof = fixtures::proof::test_body();
     let (_dir, path) = scratch();
     let (status, value) = within(LIVENESS, "one counting child", move || {
         let counter = SharedCounter::create(&path).expect("create");
@@ -184,6 +188,7 @@ fn collide(locked: bool) -> (u64, u64) {
 
 #[test]
 fn atomic_adds_from_four_processes_at_once_lose_nothing() {
+    let _proof = fixtures::proof::test_body();
     let (claimed, value) = collide(false);
     assert!(claimed > 0);
     assert_eq!(
@@ -197,6 +202,7 @@ fn atomic_adds_from_four_processes_at_once_lose_nothing() {
 
 #[test]
 fn locked_adds_from_four_processes_at_once_lose_nothing() {
+    let _proof = fixtures::proof::test_body();
     let (claimed, value) = collide(true);
     assert!(claimed > 0);
     assert_eq!(
@@ -210,6 +216,7 @@ fn locked_adds_from_four_processes_at_once_lose_nothing() {
 
 #[test]
 fn count_in_processes_is_exact_both_ways() {
+    let _proof = fixtures::proof::test_body();
     let (_dir, path) = scratch();
     let (atomic, locked) = within(Duration::from_secs(20), "count_in_processes", move || {
         (
@@ -228,6 +235,7 @@ fn count_in_processes_is_exact_both_ways() {
 
 #[test]
 fn count_in_processes_reports_failures() {
+    let _proof = fixtures::proof::test_body();
     let (_dir, path) = scratch();
     let (missing, failing) = within(LIVENESS, "count_in_processes", move || {
         (

@@ -11,6 +11,7 @@ use multiprocessing::small_jobs::{pick_chunk_size, prime_flags_in_pool};
 
 #[test]
 fn chunk_sizes_batch_the_jobs_and_feed_every_worker() {
+    let _proof = fixtures::proof::test_body();
     let cases = within(LIVENESS, "pick_chunk_size", || {
         let mut cases = Vec::new();
         for workers in [0, 1, 2, 3, 4, 8, 16, 64] {
@@ -44,6 +45,7 @@ fn chunk_sizes_batch_the_jobs_and_feed_every_worker() {
 
 #[test]
 fn prime_flags_come_back_right_and_in_order() {
+    let _proof = fixtures::proof::test_body();
     let numbers: Vec<u64> = (0..5_000_u64).map(|i| i * 7_919 % 100_003).collect();
     let want: Vec<bool> = numbers.iter().map(|&n| is_prime(n)).collect();
     let (flags, empty) = within(LIVENESS, "prime_flags_in_pool", move || {

@@ -14,6 +14,7 @@ use executors::pool::ThreadPool;
 
 #[test]
 fn staggered_sleeps_come_back_fastest_first() {
+    let _proof = fixtures::proof::test_body();
     // Four tasks on four workers; the later a task is submitted, the sooner
     // it finishes (100 ms apart).
     let order = within(LIVENESS, "as_completed", || {
@@ -38,6 +39,7 @@ fn staggered_sleeps_come_back_fastest_first() {
 
 #[test]
 fn each_result_is_yielded_as_soon_as_its_task_finishes() {
+    let _proof = fixtures::proof::test_body();
     // Every task waits for its own gate; the test opens the gates one at a
     // time in a scrambled order and checks that `next` yields exactly the
     // task it just let finish. The tasks must all be running at once.
@@ -75,6 +77,7 @@ fn each_result_is_yielded_as_soon_as_its_task_finishes() {
 
 #[test]
 fn tasks_meeting_at_a_barrier_are_all_yielded() {
+    let _proof = fixtures::proof::test_body();
     const N: usize = 6;
     let mut indices = within(LIVENESS, "as_completed with a Barrier", || {
         let pool = ThreadPool::named("meet", N);
@@ -105,6 +108,7 @@ fn tasks_meeting_at_a_barrier_are_all_yielded() {
 
 #[test]
 fn failures_are_yielded_like_any_other_outcome() {
+    let _proof = fixtures::proof::test_body();
     let mut got = within(LIVENESS, "as_completed with failures", || {
         let pool = ThreadPool::named("mixed", 2);
         let handles = vec![
@@ -127,6 +131,7 @@ fn failures_are_yielded_like_any_other_outcome() {
 
 #[test]
 fn an_outcome_seen_by_is_done_is_still_yielded() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "as_completed after is_done", || {
         let (first, mut seen) = promise::<u8>(0);
         let (second, waiting) = promise::<u8>(1);
@@ -143,6 +148,7 @@ fn an_outcome_seen_by_is_done_is_still_yielded() {
 
 #[test]
 fn a_dropped_promise_is_yielded_as_cancelled() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "as_completed with a dropped promise", || {
         let (dropped, handle) = promise::<u8>(0);
         let (_kept, pending) = promise::<u8>(1);
@@ -155,6 +161,7 @@ fn a_dropped_promise_is_yielded_as_cancelled() {
 
 #[test]
 fn no_handles_yield_nothing() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "as_completed of nothing", || {
         as_completed(Vec::<executors::future::TaskHandle<u8>>::new()).count()
     });
@@ -163,6 +170,7 @@ fn no_handles_yield_nothing() {
 
 #[test]
 fn results_can_be_consumed_while_other_tasks_still_run() {
+    let _proof = fixtures::proof::test_body();
     // The first result must arrive while the slow task is still blocked:
     // `as_completed` must not wait for everything before yielding anything.
     let (first, second) = within(LIVENESS, "as_completed", || {

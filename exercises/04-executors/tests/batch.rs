@@ -34,6 +34,7 @@ const BAD_LINES: [(usize, &str); 11] = [
 
 #[test]
 fn the_orders_file_is_processed_with_every_bad_record_reported() {
+    let _proof = fixtures::proof::test_body();
     let report = within(LIVENESS, "process_file", || {
         let pool = ThreadPool::named("batch", 8);
         process_file(&pool, &orders_path()).expect("the file is readable")
@@ -79,6 +80,7 @@ fn the_orders_file_is_processed_with_every_bad_record_reported() {
 
 #[test]
 fn error_messages_say_what_was_wrong() {
+    let _proof = fixtures::proof::test_body();
     let report = within(LIVENESS, "process_file", || {
         let pool = ThreadPool::named("batch", 8);
         process_file(&pool, &orders_path()).expect("the file is readable")
@@ -112,6 +114,7 @@ fn error_messages_say_what_was_wrong() {
 
 #[test]
 fn one_bad_record_never_stops_the_batch() {
+    let _proof = fixtures::proof::test_body();
     let text = "id,sku,country,quantity,unit_price\n\
                 1,SKU-1,DE,1,1.00\n\
                 2,SKU-2,ZZ,1,1.00\n\
@@ -171,6 +174,7 @@ fn one_bad_record_never_stops_the_batch() {
 
 #[test]
 fn records_are_processed_on_the_pool_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 4;
     let (report, names) = within(LIVENESS, "process_batch_with and a Barrier", || {
         let pool = ThreadPool::named("pricer", WORKERS);
@@ -207,6 +211,7 @@ fn records_are_processed_on_the_pool_at_the_same_time() {
 
 #[test]
 fn an_empty_batch_gives_an_empty_report() {
+    let _proof = fixtures::proof::test_body();
     let reports = within(LIVENESS, "process_batch_with", || {
         let pool = ThreadPool::new(2);
         (
@@ -223,6 +228,7 @@ fn an_empty_batch_gives_an_empty_report() {
 
 #[test]
 fn an_unreadable_file_is_the_only_error() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "process_file", || {
         let pool = ThreadPool::new(2);
         process_file(&pool, &orders_path().with_file_name("no-such-file.csv")).map_err(|e| e.kind())

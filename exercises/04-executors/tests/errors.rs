@@ -20,6 +20,7 @@ fn payload_of(f: impl FnOnce() + panic::UnwindSafe) -> Box<dyn std::any::Any + S
 
 #[test]
 fn panic_message_reads_str_and_string_payloads() {
+    let _proof = fixtures::proof::test_body();
     let literal = payload_of(|| panic!("boom"));
     let formatted = payload_of(|| panic!("item {} is bad", 17));
     let other = payload_of(|| panic::panic_any(42_u32));
@@ -30,18 +31,21 @@ fn panic_message_reads_str_and_string_payloads() {
 
 #[test]
 fn run_catching_returns_the_value() {
+    let _proof = fixtures::proof::test_body();
     let got = run_catching(|| Ok::<_, io::Error>(5));
     assert_eq!(got, Ok(5));
 }
 
 #[test]
 fn run_catching_turns_an_err_into_failed_with_its_text() {
+    let _proof = fixtures::proof::test_body();
     let got: Result<u8, _> = run_catching(|| Err(io::Error::other("disk full")));
     assert_eq!(got, Err(TaskError::Failed("disk full".into())));
 }
 
 #[test]
 fn run_catching_turns_a_panic_into_panicked_with_its_message() {
+    let _proof = fixtures::proof::test_body();
     let got: Result<u8, _> = run_catching(|| -> Result<u8, io::Error> {
         let items: Vec<u8> = Vec::new();
         if items.is_empty() {
@@ -57,6 +61,7 @@ fn run_catching_turns_a_panic_into_panicked_with_its_message() {
 
 #[test]
 fn a_panicking_task_gives_its_message_through_the_handle() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "a panicking task", || {
         let pool = ThreadPool::named("errs", 2);
         pool.submit(|| -> u32 { panic!("task 7 exploded") })
@@ -67,6 +72,7 @@ fn a_panicking_task_gives_its_message_through_the_handle() {
 
 #[test]
 fn a_task_returning_err_gives_failed() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "a failing task", || {
         let pool = ThreadPool::named("errs", 2);
         pool.try_submit(|| -> Result<u32, io::Error> { Err(io::Error::other("connection reset")) })
@@ -77,6 +83,7 @@ fn a_task_returning_err_gives_failed() {
 
 #[test]
 fn the_pool_keeps_its_workers_after_panics() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 3;
     let names = within(LIVENESS, "tasks after panics", || {
         let pool = ThreadPool::named("sturdy", WORKERS);
@@ -112,6 +119,7 @@ fn the_pool_keeps_its_workers_after_panics() {
 
 #[test]
 fn map_reports_a_failing_item_and_keeps_going() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "ThreadPool::map with a panicking item", || {
         let pool = ThreadPool::named("mapper", 3);
         pool.map(

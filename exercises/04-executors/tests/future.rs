@@ -10,6 +10,7 @@ use executors::future::{TaskError, promise};
 
 #[test]
 fn a_promise_completed_on_another_thread_resolves_its_handle() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "TaskHandle::result", || {
         let (promise, handle) = promise::<u32>(7);
         assert_eq!((promise.id(), handle.id()), (7, 7));
@@ -26,6 +27,7 @@ fn a_promise_completed_on_another_thread_resolves_its_handle() {
 
 #[test]
 fn errors_pass_through_the_handle_unchanged() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "TaskHandle::result", || {
         let (promise, handle) = promise::<u32>(0);
         promise.complete(Err(TaskError::Failed("disk full".into())));
@@ -36,6 +38,7 @@ fn errors_pass_through_the_handle_unchanged() {
 
 #[test]
 fn completing_never_blocks_even_when_the_handle_is_gone() {
+    let _proof = fixtures::proof::test_body();
     within(LIVENESS, "Promise::complete without a handle", || {
         let (promise, handle) = promise::<Vec<u8>>(1);
         drop(handle);
@@ -45,6 +48,7 @@ fn completing_never_blocks_even_when_the_handle_is_gone() {
 
 #[test]
 fn result_timeout_times_out_while_pending_then_gets_the_value() {
+    let _proof = fixtures::proof::test_body();
     let (first, done_before, second, third) = within(LIVENESS, "result_timeout", || {
         let (promise, mut handle) = promise::<&'static str>(3);
         let first = handle.result_timeout(Duration::from_millis(30));
@@ -71,6 +75,7 @@ fn result_timeout_times_out_while_pending_then_gets_the_value() {
 
 #[test]
 fn result_timeout_returns_at_once_when_the_value_is_there() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "result_timeout", || {
         let (promise, mut handle) = promise::<u8>(0);
         promise.complete(Ok(9));
@@ -82,6 +87,7 @@ fn result_timeout_returns_at_once_when_the_value_is_there() {
 
 #[test]
 fn result_timeout_waits_about_as_long_as_asked() {
+    let _proof = fixtures::proof::test_body();
     let waited = within(LIVENESS, "result_timeout", || {
         let (_promise, mut handle) = promise::<u8>(0);
         let started = std::time::Instant::now();
@@ -99,6 +105,7 @@ fn result_timeout_waits_about_as_long_as_asked() {
 
 #[test]
 fn is_done_turns_true_and_keeps_the_value_for_result() {
+    let _proof = fixtures::proof::test_body();
     let (before, after, again, got) = within(LIVENESS, "is_done", || {
         let (promise, mut handle) = promise::<String>(5);
         let before = handle.is_done();
@@ -118,6 +125,7 @@ fn is_done_turns_true_and_keeps_the_value_for_result() {
 
 #[test]
 fn a_dropped_promise_cancels_instead_of_hanging() {
+    let _proof = fixtures::proof::test_body();
     let (done, got, timed) = within(LIVENESS, "a handle whose promise was dropped", || {
         let (first, mut handle) = promise::<u8>(0);
         let (second, mut other) = promise::<u8>(1);
@@ -133,6 +141,7 @@ fn a_dropped_promise_cancels_instead_of_hanging() {
 
 #[test]
 fn result_after_is_done_and_result_timeout_says_taken() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "TaskHandle::result", || {
         let (promise, mut handle) = promise::<u8>(0);
         promise.complete(Ok(1));

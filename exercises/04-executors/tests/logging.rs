@@ -75,6 +75,7 @@ fn lines_about(lines: &[String], id: u64) -> Vec<String> {
 
 #[test]
 fn run_logged_logs_the_start_and_the_success() {
+    let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
         let captured = Captured::default();
         let outcome = captured.during(|| run_logged(5, || Ok::<_, io::Error>("fine")));
@@ -99,6 +100,7 @@ fn run_logged_logs_the_start_and_the_success() {
 
 #[test]
 fn run_logged_logs_a_failure_with_its_error() {
+    let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
         let captured = Captured::default();
         let outcome =
@@ -118,6 +120,7 @@ fn run_logged_logs_a_failure_with_its_error() {
 
 #[test]
 fn run_logged_logs_a_panic_with_its_message() {
+    let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
         let captured = Captured::default();
         let outcome = captured.during(|| {
@@ -144,6 +147,7 @@ fn run_logged_logs_a_panic_with_its_message() {
 
 #[test]
 fn spawn_worker_names_the_thread_and_logs_to_the_callers_subscriber() {
+    let _proof = fixtures::proof::test_body();
     let (name, lines) = within(LIVENESS, "spawn_worker", || {
         let captured = Captured::default();
         let name = captured.during(|| {
@@ -175,6 +179,7 @@ fn spawn_worker_names_the_thread_and_logs_to_the_callers_subscriber() {
 
 #[test]
 fn pool_tasks_log_start_and_outcome_with_the_worker_thread_name() {
+    let _proof = fixtures::proof::test_body();
     let (ids, lines) = within(LIVENESS, "a logging pool", || {
         let captured = Captured::default();
         let ids = captured.during(|| {

@@ -11,12 +11,13 @@ use executors::rayon_map::prime_flags_parallel;
 use fixtures::baselines::{prime_flags, simulated_io_call, simulated_io_sequential};
 use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_CANDIDATES, io_requests, prime_candidates};
-use fixtures::perf::{Config, available_parallelism, measure};
+use fixtures::perf::{Config, available_parallelism, measure, measure_with};
 
 /// The "process pool" side: prime tests of 80 000 numbers (about 250 ms on
 /// one core) on a rayon pool with one thread per core.
 #[test]
 fn perf_rayon_prime_flags() {
+    let _proof = fixtures::proof::test_body();
     let threads = available_parallelism();
     measure(
         &Config::new("rayon-prime-flags").calibration(Calibration::Cpu { threads }),
@@ -28,14 +29,14 @@ fn perf_rayon_prime_flags() {
 
 /// The thread pool for I/O: 30 blocking calls of 20 ms (600 ms one after
 /// the other) through `ThreadPool::map` on 10 workers. The pool is started
-/// once and reused by every round, as a pool is meant to be.
+/// once, before the round's clock, in the candidate's own process.
 #[test]
 fn perf_pool_map_io() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 10;
     const CALLS: usize = 30;
     const LATENCY: Duration = Duration::from_millis(20);
-    let pool = ThreadPool::named("io", WORKERS);
-    measure(
+    measure_with(
         &Config::new("pool-map-io").calibration(Calibration::Io {
             workers: WORKERS,
             calls: CALLS,
@@ -43,10 +44,12 @@ fn perf_pool_map_io() {
         }),
         |seed| io_requests(seed, CALLS, LATENCY),
         |requests| Ok(simulated_io_sequential(requests)),
-        |requests| {
+        || ThreadPool::named("io", WORKERS),
+        |pool, requests| {
             pool.map(|request| simulated_io_call(&request), requests.clone())
                 .into_iter()
                 .collect::<Outcome<Vec<u64>>>()
+                .map_err(|error| error.to_string())
         },
     );
 }

@@ -30,6 +30,7 @@ fn wait_at(gate: &Mutex<mpsc::Receiver<()>>) {
 
 #[test]
 fn submit_returns_the_value_through_the_handle() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "ThreadPool::submit", || {
         let pool = ThreadPool::new(2);
         let a = pool.submit(|| 6 * 7);
@@ -41,6 +42,7 @@ fn submit_returns_the_value_through_the_handle() {
 
 #[test]
 fn tasks_get_ids_in_submission_order() {
+    let _proof = fixtures::proof::test_body();
     let ids = within(LIVENESS, "ThreadPool::submit", || {
         let pool = ThreadPool::new(2);
         (0..5)
@@ -52,6 +54,7 @@ fn tasks_get_ids_in_submission_order() {
 
 #[test]
 fn tasks_run_on_the_named_workers_never_on_the_callers_thread() {
+    let _proof = fixtures::proof::test_body();
     let (caller, seen) = within(LIVENESS, "ThreadPool::submit", || {
         let pool = ThreadPool::named("exec", 3);
         assert_eq!(pool.workers(), 3);
@@ -80,6 +83,7 @@ fn tasks_run_on_the_named_workers_never_on_the_callers_thread() {
 
 #[test]
 fn the_default_name_is_pool() {
+    let _proof = fixtures::proof::test_body();
     let name = within(LIVENESS, "ThreadPool::new", || {
         let pool = ThreadPool::new(1);
         pool.submit(|| thread::current().name().map(str::to_owned))
@@ -90,6 +94,7 @@ fn the_default_name_is_pool() {
 
 #[test]
 fn zero_workers_means_one() {
+    let _proof = fixtures::proof::test_body();
     let (workers, got) = within(LIVENESS, "ThreadPool::new(0)", || {
         let pool = ThreadPool::new(0);
         (pool.workers(), pool.submit(|| 1).result())
@@ -194,6 +199,7 @@ fn observe(workers: usize, tasks: usize, via: Via) -> Observed {
 
 #[test]
 fn w_workers_run_w_tasks_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(4, 20, Via::Submit);
     assert_eq!(seen.finished, 20);
     assert_eq!(seen.max_in_flight, 4, "four workers, four tasks at once");
@@ -201,6 +207,7 @@ fn w_workers_run_w_tasks_at_the_same_time() {
 
 #[test]
 fn never_more_tasks_at_once_than_workers() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(3, 30, Via::Submit);
     assert!(
         seen.max_in_flight <= 3,
@@ -220,6 +227,7 @@ fn never_more_tasks_at_once_than_workers() {
 /// that are not the pool's.
 #[test]
 fn map_runs_items_on_the_workers_never_more_at_once_than_workers() {
+    let _proof = fixtures::proof::test_body();
     let seen = observe(3, 30, Via::Map);
     assert_eq!(seen.finished, 30);
     assert!(
@@ -245,6 +253,7 @@ fn map_runs_items_on_the_workers_never_more_at_once_than_workers() {
 
 #[test]
 fn map_returns_results_in_input_order_while_they_finish_in_reverse() {
+    let _proof = fixtures::proof::test_body();
     const N: usize = 4;
     let (results, finish_order) = within(LIVENESS, "ThreadPool::map", || {
         let pool = ThreadPool::named("mapper", N);
@@ -287,6 +296,7 @@ fn map_returns_results_in_input_order_while_they_finish_in_reverse() {
 
 #[test]
 fn map_over_more_items_than_workers() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "ThreadPool::map", || {
         let pool = ThreadPool::named("mapper", 3);
         pool.map(
@@ -303,6 +313,7 @@ fn map_over_more_items_than_workers() {
 
 #[test]
 fn map_of_nothing_is_empty() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "ThreadPool::map", || {
         ThreadPool::new(2).map(|x: u8| x, Vec::new())
     });
@@ -311,6 +322,7 @@ fn map_of_nothing_is_empty() {
 
 #[test]
 fn result_timeout_on_a_running_task_times_out_and_the_task_carries_on() {
+    let _proof = fixtures::proof::test_body();
     let (first, done, later, ran) = within(LIVENESS, "result_timeout on a pool task", || {
         let pool = ThreadPool::named("slow", 1);
         let ran = Arc::new(AtomicUsize::new(0));
@@ -359,6 +371,7 @@ fn gated_tasks(
 
 #[test]
 fn shutdown_with_wait_returns_only_after_every_queued_task_ran() {
+    let _proof = fixtures::proof::test_body();
     const TASKS: usize = 10;
     let (early, ran_at_return, outcomes) = within(LIVENESS, "shutdown(true)", || {
         let pool = ThreadPool::named("closing", 2);
@@ -394,6 +407,7 @@ fn shutdown_with_wait_returns_only_after_every_queued_task_ran() {
 
 #[test]
 fn shutdown_without_wait_returns_at_once_and_the_queue_still_runs() {
+    let _proof = fixtures::proof::test_body();
     const TASKS: usize = 10;
     let (outcomes, ran) = within(LIVENESS, "shutdown(false) with blocked tasks", || {
         let pool = ThreadPool::named("detach", 2);
@@ -414,6 +428,7 @@ fn shutdown_without_wait_returns_at_once_and_the_queue_still_runs() {
 
 #[test]
 fn dropping_the_pool_runs_every_queued_task_first() {
+    let _proof = fixtures::proof::test_body();
     const TASKS: usize = 20;
     let ran = within(LIVENESS, "dropping a pool with queued work", || {
         let pool = ThreadPool::named("dropped", 2);
@@ -434,6 +449,7 @@ fn dropping_the_pool_runs_every_queued_task_first() {
 
 #[test]
 fn handles_outlive_the_pool() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "handles after shutdown", || {
         let pool = ThreadPool::new(2);
         let handles: Vec<_> = (0..6)

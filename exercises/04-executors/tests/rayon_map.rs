@@ -16,6 +16,7 @@ use fixtures::perf::{available_parallelism, peak_during};
 
 #[test]
 fn cpu_pool_has_the_threads_asked_for_named_cpu_n() {
+    let _proof = fixtures::proof::test_body();
     let (count, names) = within(LIVENESS, "cpu_pool", || {
         let pool = cpu_pool(3).expect("the pool starts");
         let names: HashSet<_> = pool
@@ -31,6 +32,7 @@ fn cpu_pool_has_the_threads_asked_for_named_cpu_n() {
 
 #[test]
 fn cpu_pool_of_zero_has_one_thread_per_core() {
+    let _proof = fixtures::proof::test_body();
     let count = within(LIVENESS, "cpu_pool(0)", || {
         cpu_pool(0).expect("the pool starts").current_num_threads()
     });
@@ -39,6 +41,7 @@ fn cpu_pool_of_zero_has_one_thread_per_core() {
 
 #[test]
 fn par_map_keeps_the_input_order() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "par_map", || {
         let pool = cpu_pool(4).expect("the pool starts");
         let items: Vec<u64> = (0..64).collect();
@@ -53,6 +56,7 @@ fn par_map_keeps_the_input_order() {
 
 #[test]
 fn par_map_runs_on_every_thread_of_the_given_pool_at_once() {
+    let _proof = fixtures::proof::test_body();
     const THREADS: usize = 4;
     let names = within(LIVENESS, "par_map with a Barrier", || {
         let pool = cpu_pool(THREADS).expect("the pool starts");
@@ -85,6 +89,7 @@ fn par_map_runs_on_every_thread_of_the_given_pool_at_once() {
 
 #[test]
 fn par_map_of_nothing_is_empty() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "par_map", || {
         let pool = cpu_pool(2).expect("the pool starts");
         par_map(&pool, &[] as &[u8], |&x| x)
@@ -94,6 +99,7 @@ fn par_map_of_nothing_is_empty() {
 
 #[test]
 fn prime_flags_parallel_matches_the_sequential_answer() {
+    let _proof = fixtures::proof::test_body();
     let (numbers, got) = within(LIVENESS, "prime_flags_parallel", || {
         let numbers = prime_candidates(11, 5_000);
         let got = [1, 2, 3].map(|threads| prime_flags_parallel(&numbers, threads));
@@ -113,6 +119,7 @@ fn prime_flags_parallel_matches_the_sequential_answer() {
 /// Checked under nextest only (see `fixtures::perf::peak_during`).
 #[test]
 fn prime_flags_parallel_runs_on_a_pool_of_the_threads_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let numbers = prime_candidates(17, 12_000);
     let want = prime_flags(&numbers);
     let runs = within(LIVENESS, "prime_flags_parallel", move || {

@@ -30,6 +30,7 @@ fn config(workers: usize, max_depth: usize) -> CrawlConfig {
 
 #[test]
 fn every_allowed_page_is_fetched_exactly_once() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(5)));
     let start = url(&site, "/index.html");
     let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 20)));
@@ -89,6 +90,7 @@ fn every_allowed_page_is_fetched_exactly_once() {
 
 #[test]
 fn links_are_followed_only_to_max_depth() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(5)));
     let start = url(&site, "/about.html");
     let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 2)));
@@ -133,6 +135,7 @@ fn links_are_followed_only_to_max_depth() {
 
 #[test]
 fn exactly_the_configured_workers_fetch_at_once() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 4;
     let site = site(SiteConfig::new().latency(Duration::from_millis(60)));
     let start = url(&site, "/index.html");
@@ -148,6 +151,7 @@ fn exactly_the_configured_workers_fetch_at_once() {
 
 #[test]
 fn the_crawl_ends_as_soon_as_the_last_page_is_in() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(20)));
     let start = url(&site, "/blog/index.html");
     let ended = within(LIMIT, "crawl", move || {
@@ -172,6 +176,7 @@ fn the_crawl_ends_as_soon_as_the_last_page_is_in() {
 
 #[test]
 fn a_start_page_that_fails_ends_the_crawl_at_once() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let start = url(&site, "/books/missing.html");
     let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 20)));
@@ -185,6 +190,7 @@ fn a_start_page_that_fails_ends_the_crawl_at_once() {
 
 #[test]
 fn nothing_is_fetched_when_robots_txt_fails() {
+    let _proof = fixtures::proof::test_body();
     use fixtures::site::{Fault, FaultKind};
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(503))));
     let start = url(&site, "/index.html");
@@ -199,6 +205,7 @@ fn nothing_is_fetched_when_robots_txt_fails() {
 
 #[test]
 fn the_rate_limit_holds_in_every_second_as_the_server_sees_it() {
+    let _proof = fixtures::proof::test_body();
     const RATE: u32 = 12;
     let site = site(
         SiteConfig::new()

@@ -12,6 +12,7 @@ const LIMIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn fetch_page_returns_the_body_of_a_page() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let page = url(&site, "/about.html");
     let expected = site
@@ -32,6 +33,7 @@ fn fetch_page_returns_the_body_of_a_page() {
 
 #[test]
 fn a_missing_page_is_a_status_error_not_a_page() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let page = url(&site, "/books/missing.html");
     let got = within(LIMIT, "fetch_page", move || {
@@ -48,6 +50,7 @@ fn a_missing_page_is_a_status_error_not_a_page() {
 
 #[test]
 fn a_429_carries_its_retry_after() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault(
         "/index.html",
         Fault::always(FaultKind::TooManyRequests {
@@ -69,6 +72,7 @@ fn a_429_carries_its_retry_after() {
 
 #[test]
 fn a_stalled_page_is_a_timeout() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault(
         "/about.html",
         Fault::always(FaultKind::Stall(Duration::from_secs(30))),
@@ -82,6 +86,7 @@ fn a_stalled_page_is_a_timeout() {
 
 #[test]
 fn nobody_listening_is_a_connect_error() {
+    let _proof = fixtures::proof::test_body();
     // A port that was free a moment ago: nothing listens on it now.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -96,6 +101,7 @@ fn nobody_listening_is_a_connect_error() {
 
 #[test]
 fn fetch_all_keeps_exactly_w_requests_in_flight_and_the_input_order() {
+    let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 5;
     let site = site(SiteConfig::new().latency(Duration::from_millis(100)));
     let mut paths: Vec<String> = site
@@ -150,6 +156,7 @@ fn fetch_all_keeps_exactly_w_requests_in_flight_and_the_input_order() {
 
 #[test]
 fn fetch_all_uses_no_more_threads_than_urls_and_handles_none() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(100)));
     let urls = vec![
         url(&site, "/index.html"),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use fixtures::calibration::Calibration;
 use fixtures::inputs::SeededRng;
-use fixtures::perf::{Config, measure};
+use fixtures::perf::{Config, measure_with};
 use fixtures::site::{Site, SiteConfig, fetch_sequential};
 use scraper::Url;
 use scraper::fetch::{client, fetch_all};
@@ -19,14 +19,14 @@ const LATENCY: Duration = Duration::from_millis(100);
 /// 20 pages of 100 ms each: 2 s one after the other, 0.2 s on 10 workers.
 #[test]
 fn perf_fetch_all_io() {
+    let _proof = fixtures::proof::test_body();
     let site = Site::start(SiteConfig::new().latency(LATENCY)).expect("the site starts");
     let pages: Vec<String> = site
         .paths()
         .into_iter()
         .filter(|p| p.ends_with(".html"))
         .collect();
-    let client = client(Duration::from_secs(10)).expect("client");
-    measure(
+    measure_with(
         &Config::new("fetch-all-io").calibration(Calibration::Io {
             workers: WORKERS,
             calls: PAGES,
@@ -42,9 +42,11 @@ fn perf_fetch_all_io() {
                 .collect::<Vec<String>>()
         },
         |urls| fetch_sequential(urls),
-        |urls| {
+        // The student's client is built in the candidate's process only.
+        || client(Duration::from_secs(10)).expect("client"),
+        |client, urls| {
             let parsed: Vec<Url> = urls.iter().filter_map(|u| Url::parse(u).ok()).collect();
-            fetch_all(&client, &parsed, WORKERS)
+            fetch_all(client, &parsed, WORKERS)
                 .into_iter()
                 .zip(&parsed)
                 .map(|(outcome, url)| match outcome {

@@ -12,6 +12,7 @@ const LIMIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn one_permit_at_a_time_then_one_per_interval() {
+    let _proof = fixtures::proof::test_body();
     let ok = within(LIMIT, "try_acquire", || {
         let limiter = RateLimiter::per_second(2);
         let first = limiter.try_acquire();
@@ -30,6 +31,7 @@ fn one_permit_at_a_time_then_one_per_interval() {
 
 #[test]
 fn a_burst_is_available_at_once_and_then_refills_at_the_rate() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIMIT, "try_acquire", || {
         let limiter = RateLimiter::with_burst(2, 3);
         let burst: Vec<bool> = (0..4).map(|_| limiter.try_acquire()).collect();
@@ -51,6 +53,7 @@ fn a_burst_is_available_at_once_and_then_refills_at_the_rate() {
 
 #[test]
 fn acquire_never_gives_permits_ahead_of_the_rate() {
+    let _proof = fixtures::proof::test_body();
     let stamps = within(LIMIT, "acquire", || {
         let limiter = RateLimiter::per_second(20);
         let start = Instant::now();
@@ -73,6 +76,7 @@ fn acquire_never_gives_permits_ahead_of_the_rate() {
 
 #[test]
 fn eight_threads_together_get_the_rate_not_eight_times_it() {
+    let _proof = fixtures::proof::test_body();
     const THREADS: usize = 8;
     const EACH: usize = 5;
     let (elapsed, stamps) = within(LIMIT, "8 threads acquiring", || {
@@ -110,6 +114,7 @@ fn eight_threads_together_get_the_rate_not_eight_times_it() {
 
 #[test]
 fn a_waiting_thread_does_not_block_try_acquire_forever() {
+    let _proof = fixtures::proof::test_body();
     // One thread waits for a permit due in 1 s; another asks meanwhile and
     // must get an answer (false) at once, not after the sleeper.
     let answered_in = within(LIMIT, "try_acquire while another thread waits", || {

@@ -16,6 +16,7 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn errors_are_sorted_into_kinds() {
+    let _proof = fixtures::proof::test_body();
     let status = |status| FetchError::Status {
         status,
         retry_after: None,
@@ -39,6 +40,7 @@ fn errors_are_sorted_into_kinds() {
 
 #[test]
 fn counters_lose_nothing_under_eight_threads() {
+    let _proof = fixtures::proof::test_body();
     let recorder = MetricsRecorder::new();
     within(LIMIT, "8 threads recording", move || {
         std::thread::scope(|scope| {
@@ -65,6 +67,7 @@ fn counters_lose_nothing_under_eight_threads() {
 
 #[test]
 fn throughput_is_pages_per_second_and_zero_for_no_time() {
+    let _proof = fixtures::proof::test_body();
     let metrics = Metrics {
         pages: 50,
         wall: Duration::from_secs(2),
@@ -80,6 +83,7 @@ fn throughput_is_pages_per_second_and_zero_for_no_time() {
 
 #[test]
 fn the_summary_gives_the_totals_and_every_error() {
+    let _proof = fixtures::proof::test_body();
     let url = scraper::Url::parse("http://127.0.0.1:1/books/missing.html").expect("url");
     let report = CrawlReport {
         pages: Vec::new(),
@@ -126,6 +130,7 @@ fn the_summary_gives_the_totals_and_every_error() {
 /// stalls past the time-out.
 #[test]
 fn a_bad_day_loses_no_page_and_the_report_adds_up() {
+    let _proof = fixtures::proof::test_body();
     let site = site(
         SiteConfig::new()
             .latency(Duration::from_millis(5))

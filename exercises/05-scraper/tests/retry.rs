@@ -32,6 +32,7 @@ fn gaps(requests: &[LoggedRequest], path: &str) -> Vec<Duration> {
 
 #[test]
 fn backoff_doubles_up_to_the_cap_with_half_of_it_random() {
+    let _proof = fixtures::proof::test_body();
     let p = RetryPolicy {
         max_attempts: 10,
         base_delay: Duration::from_millis(100),
@@ -66,6 +67,7 @@ fn backoff_doubles_up_to_the_cap_with_half_of_it_random() {
 
 #[test]
 fn what_is_retried_and_what_is_not() {
+    let _proof = fixtures::proof::test_body();
     let status = |status| FetchError::Status {
         status,
         retry_after: None,
@@ -99,6 +101,7 @@ fn what_is_retried_and_what_is_not() {
 
 #[test]
 fn a_503_is_retried_with_growing_waits_until_it_succeeds() {
+    let _proof = fixtures::proof::test_body();
     let site =
         site(SiteConfig::new().fault("/about.html", Fault::first(2, FaultKind::Status(503))));
     let page = url(&site, "/about.html");
@@ -119,6 +122,7 @@ fn a_503_is_retried_with_growing_waits_until_it_succeeds() {
 
 #[test]
 fn a_404_is_never_retried() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let page = url(&site, "/books/missing.html");
     let got = within(LIMIT, "fetch_with_retry", move || {
@@ -144,6 +148,7 @@ fn a_404_is_never_retried() {
 
 #[test]
 fn retry_after_is_honoured() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault(
         "/index.html",
         Fault::first(
@@ -170,6 +175,7 @@ fn retry_after_is_honoured() {
 
 #[test]
 fn attempts_stop_at_the_cap() {
+    let _proof = fixtures::proof::test_body();
     let site =
         site(SiteConfig::new().fault("/blog/index.html", Fault::always(FaultKind::Status(500))));
     let page = url(&site, "/blog/index.html");
@@ -203,6 +209,7 @@ fn attempts_stop_at_the_cap() {
 
 #[test]
 fn a_stalled_page_times_out_on_every_attempt() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault(
         "/about.html",
         Fault::always(FaultKind::Stall(Duration::from_secs(30))),
@@ -224,6 +231,7 @@ fn a_stalled_page_times_out_on_every_attempt() {
 
 #[test]
 fn every_attempt_takes_a_permit() {
+    let _proof = fixtures::proof::test_body();
     let site =
         site(SiteConfig::new().fault("/about.html", Fault::first(2, FaultKind::Status(503))));
     let page = url(&site, "/about.html");
@@ -245,6 +253,7 @@ fn every_attempt_takes_a_permit() {
 
 #[test]
 fn jitter_spreads_the_retries_apart() {
+    let _proof = fixtures::proof::test_body();
     let mut config = SiteConfig::new();
     let pages: Vec<String> = (1..=6).map(|n| format!("/books/book-{n}.html")).collect();
     for page in &pages {

@@ -23,6 +23,7 @@ Allow: /private/index.html
 
 #[test]
 fn the_star_group_applies_when_no_group_names_the_crawler() {
+    let _proof = fixtures::proof::test_body();
     let robots = Robots::parse(SITE_ROBOTS, AGENT);
     assert!(robots.is_allowed("/books/book-1.html"));
     assert!(robots.is_allowed("/"));
@@ -36,6 +37,7 @@ fn the_star_group_applies_when_no_group_names_the_crawler() {
 
 #[test]
 fn the_longest_matching_rule_wins_and_allow_wins_a_tie() {
+    let _proof = fixtures::proof::test_body();
     let robots = Robots::parse(SITE_ROBOTS, AGENT);
     assert!(
         robots.is_allowed("/private/index.html"),
@@ -56,6 +58,7 @@ fn the_longest_matching_rule_wins_and_allow_wins_a_tie() {
 
 #[test]
 fn a_group_naming_the_crawler_replaces_the_star_group() {
+    let _proof = fixtures::proof::test_body();
     let robots = Robots::parse(SITE_ROBOTS, "BadBot/2.1");
     assert!(!robots.is_allowed("/"), "BadBot may fetch nothing");
     assert!(!robots.is_allowed("/books/book-1.html"));
@@ -81,6 +84,7 @@ Disallow: /
 
 #[test]
 fn groups_with_several_agents_comments_and_unknown_keys() {
+    let _proof = fixtures::proof::test_body();
     let text = "\
 Sitemap: http://example.org/sitemap.xml
 user-agent: other-bot
@@ -100,6 +104,7 @@ Disallow: /everything/
 
 #[test]
 fn empty_rules_and_empty_files_allow_everything() {
+    let _proof = fixtures::proof::test_body();
     let empty_disallow = Robots::parse("User-agent: *\nDisallow:\n", AGENT);
     assert!(empty_disallow.is_allowed("/anything"));
     assert!(Robots::parse("", AGENT).is_allowed("/anything"));
@@ -109,6 +114,7 @@ fn empty_rules_and_empty_files_allow_everything() {
 
 #[test]
 fn fetch_reads_the_sites_robots_txt_once() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let start = url(&site, "/index.html");
     let robots = within(Duration::from_secs(20), "Robots::fetch", move || {
@@ -130,6 +136,7 @@ fn fetch_reads_the_sites_robots_txt_once() {
 
 #[test]
 fn no_robots_txt_means_no_restrictions() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(404))));
     let start = url(&site, "/books/index.html");
     let robots = within(Duration::from_secs(20), "Robots::fetch", move || {
@@ -144,6 +151,7 @@ fn no_robots_txt_means_no_restrictions() {
 
 #[test]
 fn a_failing_robots_txt_is_an_error_not_a_licence() {
+    let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(503))));
     let start = url(&site, "/index.html");
     let robots = within(Duration::from_secs(20), "Robots::fetch", move || {

@@ -10,6 +10,7 @@ use fixtures::factorials::{exact, exact_values, known};
 
 #[test]
 fn u64_factorials_are_exact_up_to_20() {
+    let _proof = fixtures::proof::test_body();
     for n in 0..=20 {
         let expected: u64 = exact(n).expect("0! to 20! are known").parse().unwrap();
         assert_eq!(factorial_u64(n), Some(expected), "{n}!");
@@ -18,6 +19,7 @@ fn u64_factorials_are_exact_up_to_20() {
 
 #[test]
 fn u64_factorial_overflow_is_none_not_a_panic_or_a_wrapped_value() {
+    let _proof = fixtures::proof::test_body();
     // 21! = 51 090 942 171 709 440 000 > u64::MAX: `*` would panic in a test
     // build and wrap (to 14 197 454 024 290 336 768) in a release build.
     assert_eq!(factorial_u64(21), None, "21! does not fit in a u64");
@@ -31,6 +33,7 @@ fn u64_factorial_overflow_is_none_not_a_panic_or_a_wrapped_value() {
 
 #[test]
 fn big_factorials_match_the_known_exact_values() {
+    let _proof = fixtures::proof::test_body();
     for (n, value) in exact_values() {
         assert_eq!(factorial_iterative(n).to_string(), value, "{n}!");
     }
@@ -38,12 +41,14 @@ fn big_factorials_match_the_known_exact_values() {
 
 #[test]
 fn zero_and_one_factorial_are_one() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(factorial_iterative(0).to_string(), "1");
     assert_eq!(factorial_iterative(1).to_string(), "1");
 }
 
 #[test]
 fn ten_thousand_factorial_has_35660_digits() {
+    let _proof = fixtures::proof::test_body();
     let value = within(LIVENESS, "factorial_iterative(10_000)", || {
         factorial_iterative(10_000)
     });
@@ -54,6 +59,7 @@ fn ten_thousand_factorial_has_35660_digits() {
 
 #[test]
 fn twenty_thousand_factorial_matches_its_fingerprint() {
+    let _proof = fixtures::proof::test_body();
     // About 70 ms with the naive loop: slow-ish, not yet painful.
     let value = within(LIVENESS, "factorial_iterative(20_000)", || {
         factorial_iterative(20_000)

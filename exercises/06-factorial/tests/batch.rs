@@ -16,6 +16,7 @@ use num_bigint::BigUint;
 
 #[test]
 fn factorials_come_back_in_input_order() {
+    let _proof = fixtures::proof::test_body();
     let ns = [20, 0, 5, 100, 1, 25, 3, 50, 10_000, 2];
     let got = within(LIVENESS, "factorial_batch", move || factorial_batch(&ns, 3));
     assert_eq!(got.len(), ns.len());
@@ -29,6 +30,7 @@ fn factorials_come_back_in_input_order() {
 
 #[test]
 fn an_empty_batch_is_empty_and_zero_threads_count_as_one() {
+    let _proof = fixtures::proof::test_body();
     let (empty, one) = within(LIVENESS, "factorial_batch", || {
         (factorial_batch(&[], 4), factorial_batch(&[4, 3], 0))
     });
@@ -38,6 +40,7 @@ fn an_empty_batch_is_empty_and_zero_threads_count_as_one() {
 
 #[test]
 fn results_keep_their_order_when_they_finish_out_of_order() {
+    let _proof = fixtures::proof::test_body();
     // Earlier items take longer, so they finish last.
     let items: Vec<u64> = (0..12).collect();
     let got = within(LIVENESS, "map_in_order", move || {
@@ -52,6 +55,7 @@ fn results_keep_their_order_when_they_finish_out_of_order() {
 
 #[test]
 fn every_item_is_mapped_exactly_once() {
+    let _proof = fixtures::proof::test_body();
     let items: Vec<usize> = (0..5_000).collect();
     let (got, calls) = within(LIVENESS, "map_in_order", move || {
         let calls = AtomicUsize::new(0);
@@ -92,12 +96,14 @@ fn threads_meet(threads: usize) -> usize {
 
 #[test]
 fn the_threads_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(threads_meet(2), 2);
     assert_eq!(threads_meet(4), 4);
 }
 
 #[test]
 fn never_more_threads_at_once_than_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let (most, distinct) = within(LIVENESS, "map_in_order", || {
         let in_flight = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
@@ -124,6 +130,7 @@ fn never_more_threads_at_once_than_asked_for() {
 
 #[test]
 fn no_more_threads_than_items() {
+    let _proof = fixtures::proof::test_body();
     let threads = within(LIVENESS, "map_in_order", || {
         let seen = Mutex::new(HashSet::new());
         map_in_order(&[1, 2], 8, |&i: &i32| {
@@ -141,6 +148,7 @@ fn no_more_threads_than_items() {
 
 #[test]
 fn a_slow_item_does_not_hold_up_the_others() {
+    let _proof = fixtures::proof::test_body();
     // Item 0 takes 1.5 s, the other 199 take 1 ms each. Handed out on
     // demand, the thread that took item 0 is busy with it while the other
     // does nearly everything else. Split up front (halves, or every other
@@ -179,6 +187,7 @@ fn a_slow_item_does_not_hold_up_the_others() {
 /// per item. Checked under nextest only (see `fixtures::perf::peak_during`).
 #[test]
 fn factorial_batch_uses_at_most_the_threads_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let ns = [60_000, 61_000, 62_000, 63_000, 64_000, 65_000];
     let runs = within(LIVENESS, "factorial_batch", move || {
         [1, 3].map(|threads| {

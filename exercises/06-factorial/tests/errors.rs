@@ -26,6 +26,7 @@ fn too_large(input: &str, limit: u64) -> FactorialError {
 
 #[test]
 fn whole_numbers_parse() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(parse_n("0", 10), Ok(0));
     assert_eq!(parse_n("7", 10), Ok(7));
     assert_eq!(parse_n("  10\n", 10), Ok(10), "spaces around are fine");
@@ -35,6 +36,7 @@ fn whole_numbers_parse() {
 
 #[test]
 fn things_that_are_not_whole_numbers_are_not_a_number() {
+    let _proof = fixtures::proof::test_body();
     for input in [
         "", "   ", "abc", "3.5", "3.0", "1e5", "12a", "- 3", "--3", "-", "+", "0x10",
     ] {
@@ -48,6 +50,7 @@ fn things_that_are_not_whole_numbers_are_not_a_number() {
 
 #[test]
 fn negative_numbers_are_negative() {
+    let _proof = fixtures::proof::test_body();
     for input in ["-1", "-3", " -42 ", "-99999999999999999999999"] {
         assert_eq!(
             parse_n(input, DEFAULT_LIMIT),
@@ -61,6 +64,7 @@ fn negative_numbers_are_negative() {
 
 #[test]
 fn numbers_over_the_limit_are_too_large() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(parse_n("10", 10), Ok(10), "the limit itself is allowed");
     assert_eq!(parse_n("11", 10), Err(too_large("11", 10)));
     assert_eq!(
@@ -80,6 +84,7 @@ fn numbers_over_the_limit_are_too_large() {
 
 #[test]
 fn errors_say_what_was_wrong() {
+    let _proof = fixtures::proof::test_body();
     let not_a_number = parse_n("3.5", 10).expect_err("3.5 is not a whole number");
     let too_large = parse_n("11", 10).expect_err("11 is over the limit");
     for (err, words) in [(not_a_number, ["3.5", "3.5"]), (too_large, ["11", "10"])] {
@@ -92,6 +97,7 @@ fn errors_say_what_was_wrong() {
 
 #[test]
 fn a_huge_n_is_refused_at_once_not_computed() {
+    let _proof = fixtures::proof::test_body();
     // u64::MAX! would need more memory than exists: it must be refused
     // before any work starts, not after the machine runs out of memory.
     let result = within(
@@ -108,6 +114,7 @@ fn a_huge_n_is_refused_at_once_not_computed() {
 
 #[test]
 fn checked_factorials_within_the_limit_are_exact() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "checked_factorial", || {
         [
             checked_factorial(0, 0),
@@ -128,6 +135,7 @@ fn checked_factorials_within_the_limit_are_exact() {
 
 #[test]
 fn a_batch_answers_every_input_in_order() {
+    let _proof = fixtures::proof::test_body();
     let inputs = [
         "5",
         "abc",
@@ -162,6 +170,7 @@ fn a_batch_answers_every_input_in_order() {
 
 #[test]
 fn a_batch_of_only_bad_inputs_computes_nothing_and_returns_quickly() {
+    let _proof = fixtures::proof::test_body();
     let inputs = ["18446744073709551615"; 8];
     let got = within(
         Duration::from_secs(2),

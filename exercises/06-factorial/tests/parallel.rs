@@ -40,6 +40,7 @@ fn assert_covers(mut pieces: Vec<Range<u64>>, range: Range<u64>) -> Vec<u64> {
 
 #[test]
 fn thread_factorials_match_the_known_values() {
+    let _proof = fixtures::proof::test_body();
     let results = within(LIVENESS, "factorial_threads", || {
         let mut results = Vec::new();
         for threads in [1, 2, 3, 8] {
@@ -60,6 +61,7 @@ fn thread_factorials_match_the_known_values() {
 
 #[test]
 fn the_split_covers_the_range_in_equal_parts() {
+    let _proof = fixtures::proof::test_body();
     for (range, threads, parts) in [
         (1..101, 4, 4),
         (10..13, 8, 3),
@@ -97,6 +99,7 @@ fn the_split_covers_the_range_in_equal_parts() {
 
 #[test]
 fn empty_ranges_and_zero_threads() {
+    let _proof = fixtures::proof::test_body();
     let (empty, zero_threads) = within(LIVENESS, "product_split_with", || {
         let empty = product_split_with(4..4, 3, |part| -> BigUint {
             panic!("leaf called with {part:?} for an empty range")
@@ -131,12 +134,14 @@ fn split_threads_meet(threads: usize) -> usize {
 
 #[test]
 fn split_parts_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(split_threads_meet(2), 2);
     assert_eq!(split_threads_meet(4), 4);
 }
 
 #[test]
 fn join_pieces_stop_at_the_grain_and_cover_the_range() {
+    let _proof = fixtures::proof::test_body();
     for (range, grain) in [(1..1_001, 100), (1..1_001, 1_000), (3..50, 7), (1..10, 0)] {
         let seen = Mutex::new(Vec::new());
         let product = within(LIVENESS, "product_join_with", {
@@ -174,6 +179,7 @@ fn join_pieces_stop_at_the_grain_and_cover_the_range() {
 
 #[test]
 fn a_range_within_the_grain_is_one_leaf_call() {
+    let _proof = fixtures::proof::test_body();
     let calls = within(LIVENESS, "product_join_with", || {
         let calls = Mutex::new(Vec::new());
         let product = product_join_with(5..5, 4, &|piece: Range<u64>| {
@@ -224,12 +230,14 @@ fn join_threads_meet(threads: usize) -> usize {
 
 #[test]
 fn join_halves_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(join_threads_meet(2), 2);
     assert_eq!(join_threads_meet(3), 3);
 }
 
 #[test]
 fn parallel_factorials_match_the_known_values() {
+    let _proof = fixtures::proof::test_body();
     let (small, big) = within(LIVENESS, "factorial_parallel", || {
         let small: Vec<_> = exact_values()
             .map(|(n, _)| (n, factorial_parallel(n)))
@@ -251,6 +259,7 @@ fn parallel_factorials_match_the_known_values() {
 /// `fixtures::perf::peak_during`).
 #[test]
 fn factorial_threads_uses_at_most_the_threads_asked_for() {
+    let _proof = fixtures::proof::test_body();
     let runs = within(LIVENESS, "factorial_threads", || {
         [1, 3].map(|threads| {
             let (value, usage) = peak_during(|| factorial_threads(150_000, threads));

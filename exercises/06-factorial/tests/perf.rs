@@ -15,6 +15,7 @@ use fixtures::perf::{Config, available_parallelism, measure};
 
 #[test]
 fn perf_parallel_factorial() {
+    let _proof = fixtures::proof::test_body();
     let threads = available_parallelism();
     measure(
         &Config::new("parallel-factorial").calibration(Calibration::Cpu { threads }),
@@ -26,6 +27,7 @@ fn perf_parallel_factorial() {
 
 #[test]
 fn perf_factorial_batch() {
+    let _proof = fixtures::proof::test_body();
     let threads = available_parallelism();
     measure(
         &Config::new("factorial-batch").calibration(Calibration::Cpu { threads }),

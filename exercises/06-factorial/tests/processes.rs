@@ -89,6 +89,7 @@ fn assert_no_children_left() {
 
 #[test]
 fn requests_are_one_line_of_two_numbers() {
+    let _proof = fixtures::proof::test_body();
     let mut sink = Vec::new();
     write_request(&mut sink, &(5..9)).unwrap();
     write_request(&mut sink, &(1..18_446_744_073_709_551_615)).unwrap();
@@ -100,6 +101,7 @@ fn requests_are_one_line_of_two_numbers() {
 
 #[test]
 fn replies_decode_back_to_the_same_number() {
+    let _proof = fixtures::proof::test_body();
     let values = [
         BigUint::from(1_u32),
         BigUint::from(120_u32),
@@ -124,6 +126,7 @@ fn replies_decode_back_to_the_same_number() {
 
 #[test]
 fn an_impossible_length_is_refused_before_allocating() {
+    let _proof = fixtures::proof::test_body();
     // 2^62 bytes claimed for a chunk of 3 numbers (at most 24 bytes): reading
     // on would try to allocate 4 EiB and abort the process.
     let mut stream = Cursor::new((1_u64 << 62).to_le_bytes().to_vec());
@@ -142,6 +145,7 @@ fn an_impossible_length_is_refused_before_allocating() {
 
 #[test]
 fn a_cut_off_reply_is_an_unexpected_end() {
+    let _proof = fixtures::proof::test_body();
     for stream in [vec![], vec![5, 0, 0], {
         let mut r = reply_bytes(&slow_product(1..50));
         r.truncate(r.len() - 1);
@@ -156,6 +160,7 @@ fn a_cut_off_reply_is_an_unexpected_end() {
 
 #[test]
 fn chunk_products_come_back_in_chunk_order() {
+    let _proof = fixtures::proof::test_body();
     // The first chunk takes the longest (a few ms), so it is answered last.
     let chunks = vec![
         1..50_000,
@@ -179,6 +184,7 @@ fn chunk_products_come_back_in_chunk_order() {
 
 #[test]
 fn no_chunks_start_no_workers() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "chunk_products", || {
         chunk_products(Path::new(MISSING), &[], &[], 4)
     });
@@ -223,6 +229,7 @@ fn workers_started(chunks: Vec<Range<u64>>, workers: usize, parties: usize) -> u
 
 #[test]
 fn the_workers_run_at_the_same_time_and_are_reused() {
+    let _proof = fixtures::proof::test_body();
     let chunks: Vec<Range<u64>> = (0..12).map(|i| 1 + i * 50..1 + (i + 1) * 50).collect();
     // Three workers for twelve chunks: three processes, each serving several.
     assert_eq!(
@@ -234,6 +241,7 @@ fn the_workers_run_at_the_same_time_and_are_reused() {
 
 #[test]
 fn no_more_workers_than_chunks() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(workers_started(vec![1..10, 10..20], 6, 2), 2);
     let one_chunk = vec![Range { start: 1, end: 10 }];
     assert_eq!(
@@ -245,6 +253,7 @@ fn no_more_workers_than_chunks() {
 
 #[test]
 fn a_crashed_worker_is_an_error_naming_its_chunk() {
+    let _proof = fixtures::proof::test_body();
     let chunks: Vec<Range<u64>> = (0..8).map(|i| 1 + i * 100..1 + (i + 1) * 100).collect();
     let result = within(
         LIVENESS,
@@ -263,6 +272,7 @@ fn a_crashed_worker_is_an_error_naming_its_chunk() {
 
 #[test]
 fn a_worker_claiming_an_impossible_reply_is_killed_not_believed() {
+    let _proof = fixtures::proof::test_body();
     // The worker sends a length of 2^62 bytes and then waits forever: the
     // parent must refuse the length, kill the worker, and reap it.
     let chunks: Vec<Range<u64>> = (0..4).map(|i| 1 + i * 10..1 + (i + 1) * 10).collect();
@@ -284,6 +294,7 @@ fn a_worker_claiming_an_impossible_reply_is_killed_not_believed() {
 
 #[test]
 fn a_missing_program_is_an_error_not_a_panic() {
+    let _proof = fixtures::proof::test_body();
     let result = within(LIVENESS, "chunk_products", || {
         chunk_products(Path::new(MISSING), &[], &[1..5, 5..9], 2)
     });
@@ -296,6 +307,7 @@ fn a_missing_program_is_an_error_not_a_panic() {
 
 #[test]
 fn factorials_in_processes_match_the_known_values() {
+    let _proof = fixtures::proof::test_body();
     let got = within(LIVENESS, "factorial_in_processes", || {
         let small: Vec<_> = [0, 1, 2, 5, 25, 100]
             .into_iter()

@@ -16,6 +16,7 @@ fn slow_product(range: std::ops::Range<u64>) -> BigUint {
 
 #[test]
 fn products_of_small_ranges_are_exact() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(product_range(5..8), BigUint::from(210_u32), "5 · 6 · 7");
     assert_eq!(product_range(1..2), BigUint::from(1_u32));
     assert_eq!(product_range(9..10), BigUint::from(9_u32));
@@ -35,6 +36,7 @@ fn products_of_small_ranges_are_exact() {
 
 #[test]
 fn an_empty_range_is_the_empty_product_one() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(product_range(7..7), BigUint::from(1_u32));
     #[expect(clippy::reversed_empty_ranges, reason = "an empty range on purpose")]
     let backwards = product_range(10..5);
@@ -43,11 +45,13 @@ fn an_empty_range_is_the_empty_product_one() {
 
 #[test]
 fn a_range_with_zero_is_zero() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(product_range(0..5), BigUint::ZERO);
 }
 
 #[test]
 fn numbers_near_u64_max_multiply_exactly() {
+    let _proof = fixtures::proof::test_body();
     // Two numbers just below 2^64: their product needs 128 bits.
     let top = u64::MAX;
     let expected = BigUint::from(top - 2) * BigUint::from(top - 1);
@@ -58,6 +62,7 @@ fn numbers_near_u64_max_multiply_exactly() {
 
 #[test]
 fn product_all_multiplies_every_value() {
+    let _proof = fixtures::proof::test_body();
     assert_eq!(
         product_all(Vec::new()),
         BigUint::from(1_u32),
@@ -81,6 +86,7 @@ fn product_all_multiplies_every_value() {
 
 #[test]
 fn tree_factorials_match_the_known_values() {
+    let _proof = fixtures::proof::test_body();
     for (n, value) in exact_values() {
         assert_eq!(factorial_tree(n).to_string(), value, "{n}!");
     }
@@ -93,6 +99,7 @@ fn tree_factorials_match_the_known_values() {
 
 #[test]
 fn five_hundred_thousand_factorial_is_within_reach() {
+    let _proof = fixtures::proof::test_body();
     // A product tree computes 500 000! in about 0.3 s here. The naive loop
     // needs about 25 times as long as for 100 000!: some 20 s. This bound is
     // generous for the tree (20× its time) and out of reach for the loop.
