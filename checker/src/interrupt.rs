@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long children get between SIGTERM and SIGKILL.
 pub const GRACE: Duration = Duration::from_secs(5);
@@ -27,50 +27,6 @@ static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 static TEMP_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// The course root whose kept-aside protected-file edits a stop puts back.
 static EDITS_ROOT: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-/// Blocks the stop signals in this thread (and so in every thread spawned
-/// after), and starts the thread that handles them. Call it first in `main`.
-pub fn install() -> std::io::Result<()> {
-    let set = stop_signals();
-    // Safety: `set` is an initialised signal set; a null old-set pointer is allowed.
-    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
-    if rc != 0 {
-        return Err(std::io::Error::from_raw_os_error(rc));
-    }
-    std::thread::Builder::new()
-        .name("checker-signals".into())
-        .spawn(move || {
-            let mut signal: libc::c_int = 0;
-            // Safety: `set` and `signal` are valid for the call; sigwait only
-            // returns signals that are in `set`, which are blocked here.
-            let rc = unsafe { libc::sigwait(&set, &mut signal) };
-            if rc == 0 {
-                stop_everything(signal);
-            }
-        })?;
-    Ok(())
-}
-
-/// Unblocks the stop signals; for a freshly forked child before `exec`
-/// (blocked signals survive `exec`). Async-signal-safe.
-pub fn unblock_in_child() {
-    let set = stop_signals();
-    // Safety: `set` is initialised; sigprocmask is async-signal-safe.
-    unsafe { libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
-}
-
-fn stop_signals() -> libc::sigset_t {
-    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
-    // Safety: sigemptyset initialises the set; sigaddset only adds valid
-    // signal numbers to it.
-    unsafe {
-        libc::sigemptyset(set.as_mut_ptr());
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::sigaddset(set.as_mut_ptr(), signal);
-        }
-        set.assume_init()
-    }
-}
 
 /// Parks the calling thread for good once a stop signal has arrived, so no
 /// work (reading a half-finished run, writing a report) follows it; the
@@ -89,7 +45,9 @@ pub fn put_back_edits_on_stop(root: &std::path::Path) {
     *lock(&EDITS_ROOT) = Some(root.to_owned());
 }
 
-fn stop_everything(signal: libc::c_int) -> ! {
+/// Stops every running command, deletes temporary report files, puts kept
+/// edits back, and exits with 128 + `signal`.
+fn stop_everything(signal: i32) -> ! {
     INTERRUPTED.store(true, SeqCst);
     let groups: Vec<i32> = lock(&GROUPS).iter().copied().collect();
     eprintln!(
@@ -97,18 +55,7 @@ fn stop_everything(signal: libc::c_int) -> ! {
         groups.len(),
         if groups.len() == 1 { "" } else { "s" }
     );
-    for &group in &groups {
-        // Safety: killpg has no memory-safety preconditions.
-        unsafe { libc::killpg(group, libc::SIGTERM) };
-    }
-    let deadline = Instant::now() + GRACE;
-    while Instant::now() < deadline && groups.iter().any(|&g| group_alive(g)) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    for &group in &groups {
-        // Safety: as above.
-        unsafe { libc::killpg(group, libc::SIGKILL) };
-    }
+    os::stop_groups(&groups);
     for file in lock(&TEMP_FILES).iter() {
         let _ = std::fs::remove_file(file);
     }
@@ -125,26 +72,123 @@ fn stop_everything(signal: libc::c_int) -> ! {
     std::process::exit(128 + signal)
 }
 
-/// Whether any process of `group` is still running (zombies do not count).
-fn group_alive(group: i32) -> bool {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        // Without /proc, trust killpg: ESRCH means the group is gone.
-        // Safety: signal 0 only checks for existence.
-        return unsafe { libc::killpg(group, 0) } == 0;
-    };
-    entries.filter_map(Result::ok).any(|entry| {
-        std::fs::read_to_string(entry.path().join("stat"))
-            .ok()
-            .and_then(|stat| {
-                // Fields after the command name (which may hold spaces): state ppid pgrp …
-                let rest = stat.rsplit_once(')')?.1;
-                let mut fields = rest.split_whitespace();
-                let state = fields.next()?;
-                let pgrp: i32 = fields.nth(1)?.parse().ok()?;
-                Some(pgrp == group && state != "Z")
-            })
-            .unwrap_or(false)
-    })
+pub use os::{install, unblock_in_child};
+
+#[cfg(unix)]
+mod os {
+    use std::time::{Duration, Instant};
+
+    use super::GRACE;
+
+    /// Blocks the stop signals in this thread (and so in every thread spawned
+    /// after), and starts the thread that handles them. Call it first in `main`.
+    pub fn install() -> std::io::Result<()> {
+        let set = stop_signals();
+        // Safety: `set` is an initialised signal set; a null old-set pointer is allowed.
+        let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
+        if rc != 0 {
+            return Err(std::io::Error::from_raw_os_error(rc));
+        }
+        std::thread::Builder::new()
+            .name("checker-signals".into())
+            .spawn(move || {
+                let mut signal: libc::c_int = 0;
+                // Safety: `set` and `signal` are valid for the call; sigwait only
+                // returns signals that are in `set`, which are blocked here.
+                let rc = unsafe { libc::sigwait(&set, &mut signal) };
+                if rc == 0 {
+                    super::stop_everything(signal);
+                }
+            })?;
+        Ok(())
+    }
+
+    /// Unblocks the stop signals; for a freshly forked child before `exec`
+    /// (blocked signals survive `exec`). Async-signal-safe.
+    pub fn unblock_in_child() {
+        let set = stop_signals();
+        // Safety: `set` is initialised; sigprocmask is async-signal-safe.
+        unsafe { libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
+    }
+
+    fn stop_signals() -> libc::sigset_t {
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        // Safety: sigemptyset initialises the set; sigaddset only adds valid
+        // signal numbers to it.
+        unsafe {
+            libc::sigemptyset(set.as_mut_ptr());
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::sigaddset(set.as_mut_ptr(), signal);
+            }
+            set.assume_init()
+        }
+    }
+
+    /// SIGTERM to every group, SIGKILL after [`GRACE`] to what is left.
+    pub fn stop_groups(groups: &[i32]) {
+        for &group in groups {
+            // Safety: killpg has no memory-safety preconditions.
+            unsafe { libc::killpg(group, libc::SIGTERM) };
+        }
+        let deadline = Instant::now() + GRACE;
+        while Instant::now() < deadline && groups.iter().any(|&g| group_alive(g)) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for &group in groups {
+            // Safety: as above.
+            unsafe { libc::killpg(group, libc::SIGKILL) };
+        }
+    }
+
+    /// Whether any process of `group` is still running (zombies do not count).
+    fn group_alive(group: i32) -> bool {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            // Without /proc, trust killpg: ESRCH means the group is gone.
+            // Safety: signal 0 only checks for existence.
+            return unsafe { libc::killpg(group, 0) } == 0;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            std::fs::read_to_string(entry.path().join("stat"))
+                .ok()
+                .and_then(|stat| {
+                    // Fields after the command name (which may hold spaces): state ppid pgrp …
+                    let rest = stat.rsplit_once(')')?.1;
+                    let mut fields = rest.split_whitespace();
+                    let state = fields.next()?;
+                    let pgrp: i32 = fields.nth(1)?.parse().ok()?;
+                    Some(pgrp == group && state != "Z")
+                })
+                .unwrap_or(false)
+        })
+    }
+}
+
+#[cfg(windows)]
+mod os {
+    use windows_sys::Win32::Foundation::TRUE;
+    use windows_sys::Win32::System::Console::SetConsoleCtrlHandler;
+    use windows_sys::core::BOOL;
+
+    /// Handles Ctrl-C and closing the console. Windows delivers Ctrl-C to
+    /// every process of the console, so the commands stop themselves.
+    pub fn install() -> std::io::Result<()> {
+        // Safety: registers a handler function with the signature Windows expects.
+        if unsafe { SetConsoleCtrlHandler(Some(on_ctrl), TRUE) } == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    unsafe extern "system" fn on_ctrl(_event: u32) -> BOOL {
+        super::stop_everything(2)
+    }
+
+    /// Nothing to unblock: Windows has no signal masks.
+    pub fn unblock_in_child() {}
+
+    /// The commands got the console's Ctrl-C themselves; their process
+    /// trees are not tracked here (no process groups).
+    pub fn stop_groups(_groups: &[i32]) {}
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -20,6 +20,7 @@ pub mod nextest;
 pub mod perf;
 pub mod process;
 pub mod protected;
+pub mod protections;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
 
 /// What a finished command left behind.
@@ -31,26 +30,11 @@ pub const PROCESS_HEADROOM: u64 = 2048;
 /// [`crate::interrupt`], so Ctrl-C stops it and everything it started, and it
 /// runs under [`limit_processes`].
 pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Output> {
-    let max_processes = process_limit();
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    // Safety: the closure runs between fork and exec and only calls
-    // sigprocmask, getrlimit and setrlimit, which are async-signal-safe; it
-    // touches no locks and allocates nothing.
-    unsafe {
-        command.pre_exec(move || {
-            // The checker blocks the stop signals for its own handler; the
-            // child must get them, or nextest could not stop its tests.
-            crate::interrupt::unblock_in_child();
-            if let Some(max) = max_processes {
-                limit_processes(max)?;
-            }
-            Ok(())
-        });
-    }
+        .stderr(Stdio::piped());
+    own_group_and_limits(command);
     let mut child = command.spawn()?;
     let _registered = crate::interrupt::ChildGuard::new(child.id());
     let stdout = child.stdout.take();
@@ -100,57 +84,96 @@ fn end_orphans() {
     });
 }
 
-/// The RLIMIT_NPROC to give graded runs, or `None` where it would not bind.
-///
-/// A fork storm in a student's test (the multiprocessing exercises spawn
-/// processes) must not take the machine down. RLIMIT_NPROC caps the processes
-/// of the *user*, so the cap is what the user runs now plus
-/// [`PROCESS_HEADROOM`]. The kernel ignores it for root; there the
-/// grading profile's timeout and the process-group kill of the test bound the
-/// storm instead.
-fn process_limit() -> Option<u64> {
-    // Safety: geteuid has no preconditions.
-    let uid = unsafe { libc::geteuid() };
-    if uid == 0 {
-        return None;
+/// Puts the child in a process group of its own, with the stop signals
+/// unblocked and RLIMIT_NPROC lowered (Unix). Elsewhere the child stays in
+/// the checker's group and no process cap applies: `checker doctor` says so.
+fn own_group_and_limits(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let max_processes = unix::process_limit();
+        command.process_group(0);
+        // Safety: the closure runs between fork and exec and only calls
+        // sigprocmask, getrlimit and setrlimit, which are async-signal-safe; it
+        // touches no locks and allocates nothing.
+        unsafe {
+            command.pre_exec(move || {
+                // The checker blocks the stop signals for its own handler; the
+                // child must get them, or nextest could not stop its tests.
+                crate::interrupt::unblock_in_child();
+                if let Some(max) = max_processes {
+                    unix::limit_processes(max)?;
+                }
+                Ok(())
+            });
+        }
     }
-    let running = std::fs::read_dir("/proc")
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter(|e| {
-            use std::os::unix::fs::MetadataExt;
-            e.metadata().is_ok_and(|m| m.uid() == uid)
-        })
-        .count() as u64;
-    Some(running + PROCESS_HEADROOM)
+    #[cfg(not(unix))]
+    let _ = command;
 }
 
-/// Lowers this process's RLIMIT_NPROC soft limit to `max` (never raises it).
-fn limit_processes(max: u64) -> std::io::Result<()> {
-    let mut current = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // Safety: `current` is a valid, writable rlimit.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut current) } != 0 {
-        return Ok(());
+/// Whether graded runs are capped in processes here (see
+/// [`own_group_and_limits`]), for `checker doctor`.
+pub fn process_cap_enforced() -> bool {
+    cfg!(unix)
+}
+
+#[cfg(unix)]
+mod unix {
+    use super::PROCESS_HEADROOM;
+
+    /// The RLIMIT_NPROC to give graded runs, or `None` where it would not bind.
+    ///
+    /// A fork storm in a student's test (the multiprocessing exercises spawn
+    /// processes) must not take the machine down. RLIMIT_NPROC caps the processes
+    /// of the *user*, so the cap is what the user runs now plus
+    /// [`PROCESS_HEADROOM`]. The kernel ignores it for root; there the
+    /// grading profile's timeout and the process-group kill of the test bound the
+    /// storm instead.
+    pub fn process_limit() -> Option<u64> {
+        // Safety: geteuid has no preconditions.
+        let uid = unsafe { libc::geteuid() };
+        if uid == 0 {
+            return None;
+        }
+        let running = std::fs::read_dir("/proc")
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter(|e| {
+                use std::os::unix::fs::MetadataExt;
+                e.metadata().is_ok_and(|m| m.uid() == uid)
+            })
+            .count() as u64;
+        Some(running + PROCESS_HEADROOM)
     }
-    if current.rlim_cur <= max {
-        return Ok(());
+
+    /// Lowers this process's RLIMIT_NPROC soft limit to `max` (never raises it).
+    pub fn limit_processes(max: u64) -> std::io::Result<()> {
+        let mut current = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // Safety: `current` is a valid, writable rlimit.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut current) } != 0 {
+            return Ok(());
+        }
+        if current.rlim_cur <= max {
+            return Ok(());
+        }
+        let lowered = libc::rlimit {
+            rlim_cur: max,
+            rlim_max: current.rlim_max,
+        };
+        // Safety: `lowered` is a valid rlimit; lowering a soft limit is always allowed.
+        unsafe { libc::setrlimit(libc::RLIMIT_NPROC, &lowered) };
+        Ok(())
     }
-    let lowered = libc::rlimit {
-        rlim_cur: max,
-        rlim_max: current.rlim_max,
-    };
-    // Safety: `lowered` is a valid rlimit; lowering a soft limit is always allowed.
-    unsafe { libc::setrlimit(libc::RLIMIT_NPROC, &lowered) };
-    Ok(())
 }
 
 /// Reads `reader` to its end, keeping the first and last `limit / 2` bytes.

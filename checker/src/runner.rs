@@ -37,9 +37,11 @@ pub const SUBCOMMAND: &str = "run-test";
 pub const TEST_TMP_ENV: &str = "COURSE_TEST_TMP";
 
 /// Exit code of a test the runner failed itself (libtest's own is 101).
+#[cfg(target_os = "linux")]
 const NOT_PROVEN: u8 = 1;
 
 /// Most bytes kept of what a test process sends on its answering pipe.
+#[cfg(target_os = "linux")]
 const ANSWER_LIMIT: usize = 1 << 20;
 
 /// Runs one test binary (see the module docs); `args` are what follows the
@@ -160,6 +162,7 @@ fn exit_like(status: std::process::ExitStatus) -> ExitCode {
 
 /// The message a test gets when it exited 0 without proof. The checker
 /// shows lines starting `checker:` as the failure's message.
+#[cfg(target_os = "linux")]
 fn not_proven_message(name: &str) -> String {
     format!(
         "checker: `{name}` exited with status 0 before its test body returned (no proof of the \
@@ -393,6 +396,7 @@ mod tests {
         assert_eq!(exact_test_name(&listing), None);
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn the_message_names_the_test_and_the_likely_cause() {
         let message = not_proven_message("spawn_join");

@@ -1,6 +1,9 @@
 //! The student's loop on a fixture course: `list`, `hint`, `reset`,
 //! `doctor` and `watch`, with the real binary.
 
+// A pty, signals and shell scripts: Unix only.
+#![cfg(unix)]
+
 mod support;
 
 use std::io::Read;

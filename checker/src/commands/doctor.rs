@@ -80,6 +80,16 @@ pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {
     line(out, "solutions", &solutions)?;
     line(out, "git", &git_state(&course.root))?;
     writeln!(out)?;
+    writeln!(out, "What grading enforces on this system:")?;
+    for protection in crate::protections::on_this_system() {
+        let mark = if protection.enforced { "✓" } else { "·" };
+        writeln!(
+            out,
+            "  {mark} {:<14} {}",
+            protection.name, protection.detail
+        )?;
+    }
+    writeln!(out)?;
     writeln!(
         out,
         "{}",
