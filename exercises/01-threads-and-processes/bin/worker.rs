@@ -37,11 +37,20 @@ fn main() {
     if sleep_forever {
         // "Forever" means until killed, or until our parent is gone: a test
         // that fails before it kills us must not leave us behind for good.
-        let parent = std::os::unix::process::parent_id();
-        while std::os::unix::process::parent_id() == parent {
-            thread::sleep(Duration::from_millis(100));
+        // (Unix re-parents an orphan, which changes its parent pid; Windows
+        // does not, so there it sleeps until killed.)
+        #[cfg(unix)]
+        {
+            let parent = std::os::unix::process::parent_id();
+            while std::os::unix::process::parent_id() == parent {
+                thread::sleep(Duration::from_millis(100));
+            }
+            process::exit(1);
         }
-        process::exit(1);
+        #[cfg(not(unix))]
+        loop {
+            thread::sleep(Duration::from_secs(3600));
+        }
     }
 
     if let Err(err) = upper_case_lines() {

@@ -131,14 +131,18 @@ fn rendezvous(dir: &Path, parties: usize) -> bool {
 
 /// Ends this process once its parent is gone (the parent's pid changes when
 /// it exits and we are re-parented), checked every 100 ms on a thread.
+/// Windows does not re-parent orphans: there a worker lives until killed.
 fn exit_when_parent_dies() {
-    let parent = std::os::unix::process::parent_id();
-    thread::spawn(move || {
-        while std::os::unix::process::parent_id() == parent {
-            thread::sleep(Duration::from_millis(100));
-        }
-        process::exit(1);
-    });
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        thread::spawn(move || {
+            while std::os::unix::process::parent_id() == parent {
+                thread::sleep(Duration::from_millis(100));
+            }
+            process::exit(1);
+        });
+    }
 }
 
 fn parse_args() -> Options {
