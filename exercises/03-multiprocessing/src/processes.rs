@@ -15,8 +15,11 @@
 //!   so a one-at-a-time parent fails instead of merely being slow.
 //! - **Exit status.** A child either *exited* with a code (0 is success) or
 //!   was *killed by a signal* and has no code at all: `status.code()` is
-//!   `None`, and [`std::os::unix::process::ExitStatusExt::signal`] says
-//!   which signal (6 for `abort`, 9 for `SIGKILL`).
+//!   `None`, and `std::os::unix::process::ExitStatusExt::signal` says
+//!   which signal (6 for `abort`, 9 for `SIGKILL`). Windows has no
+//!   signals: every ending there has an exit code, a crash included
+//!   (`abort` exits with `0xC0000409`, a fail-fast), and `kill` is
+//!   `TerminateProcess`, which sets exit code 1.
 //! - **Zombies.** A child that has ended keeps its entry in the process
 //!   table, with its exit status, until the parent *reaps* it with `wait`
 //!   (or a `try_wait` that returns `Some`). `kill` does not reap. Dropping a
@@ -76,6 +79,7 @@ pub enum Ending {
     /// It exited by itself with this exit code (0 means success).
     Exited(i32),
     /// A signal ended it (not our deadline kill): the signal's number.
+    /// Unix only: on Windows every ending is [`Ending::Exited`].
     Signalled(i32),
     /// It overran the deadline; [`run_all`] killed it (and reaped it).
     Killed,
@@ -123,10 +127,11 @@ impl std::error::Error for SpawnError {
 /// code, or [`Ending::Signalled`] with the signal that ended it.
 ///
 /// (On Unix a status has exactly one of the two; if neither were set, treat
-/// it as `Exited(-1)`.)
+/// it as `Exited(-1)`. On Windows a status always has a code.)
 pub fn ending_of(status: ExitStatus) -> Ending {
     // TODO: `status.code()` for a normal exit; otherwise the signal, from
-    // `std::os::unix::process::ExitStatusExt::signal`.
+    // `std::os::unix::process::ExitStatusExt::signal`, which exists only on
+    // Unix: put that part in a `#[cfg(unix)]` block.
     todo!()
 }
 

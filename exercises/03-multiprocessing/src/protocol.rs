@@ -209,14 +209,21 @@ pub fn rendezvous(dir: &Path, parties: u32, timeout: Duration) -> bool {
 /// pid.) Linux's `PR_SET_PDEATHSIG` would be faster, but it fires when the
 /// parent *thread* exits, and pools often start workers from short-lived
 /// threads.
+///
+/// Windows does not re-parent orphans, so there is nothing to poll: there
+/// a worker in `serve` mode still ends when its stdin closes with its
+/// parent, and the others live until killed.
 pub fn exit_when_parent_dies() {
-    let parent = std::os::unix::process::parent_id();
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            if std::os::unix::process::parent_id() != parent {
-                std::process::exit(1);
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                if std::os::unix::process::parent_id() != parent {
+                    std::process::exit(1);
+                }
             }
-        }
-    });
+        });
+    }
 }

@@ -1,11 +1,17 @@
 //! Task 3 — memory shared between processes: a counter in a mapped file.
 //!
-//! **What.** Processes share no memory unless they ask for it. `mmap` with
-//! `MAP_SHARED` maps a file into a process's address space so that loads
-//! and stores go to the file's pages in the kernel's page cache, and every
-//! process that maps the same file sees the *same physical memory*. Put an
-//! [`AtomicU64`] there and several processes can count together, exactly as
-//! threads do with an atomic in ordinary memory.
+//! **What.** Processes share no memory unless they ask for it. A *shared
+//! file mapping* (`mmap` with `MAP_SHARED` on Unix, `CreateFileMapping` and
+//! `MapViewOfFile` on Windows) maps a file into a process's address space
+//! so that loads and stores go to the file's pages in the kernel's page
+//! cache, and every process that maps the same file sees the *same physical
+//! memory*. Put an [`AtomicU64`] there and several processes can count
+//! together, exactly as threads do with an atomic in ordinary memory.
+//!
+//! The [`memmap2`] crate gives both systems one API. Its
+//! [`memmap2::MmapRaw`] is the right type here: a raw pointer and a length,
+//! unmapped when dropped, and no `&[u8]` view of the bytes (other processes
+//! change them behind our back, which a `&[u8]` promises never happens).
 //!
 //! [`SharedCounter`] maps one small [`Shared`] struct and offers two ways to
 //! count, the two of Python's `multiprocessing.Value`:
@@ -26,14 +32,18 @@
 //!
 //! **The traps.**
 //!
-//! - `MAP_PRIVATE` gives each process a private copy-on-write copy: no
-//!   error, just a parent that never sees its children's counts.
-//! - A mapping longer than its file raises `SIGBUS` (the process dies) on
-//!   the first access past the end. `create` must size the file first
-//!   (`File::set_len`, which also fills it with zeros: a valid
-//!   `Shared` with every count at 0), and `open` must refuse a file that is
-//!   too short instead of mapping it.
-//! - `mmap` returns `MAP_FAILED`, not a null pointer, on error.
+//! - A *private* mapping (`MmapOptions::map_copy`, `MAP_PRIVATE` in C)
+//!   gives each process its own copy-on-write copy: no error, just a parent
+//!   that never sees its children's counts. `MmapOptions::map_raw` is the
+//!   shared one.
+//! - A mapping longer than its file: on Unix the first access past the end
+//!   raises `SIGBUS` (the process dies); on Windows mapping a file for
+//!   writing silently grows it. Neither is what you want, so `create` must
+//!   size the file first (`File::set_len`, which also fills it with zeros:
+//!   a valid `Shared` with every count at 0), and `open` must refuse a file
+//!   that is too short instead of mapping it.
+//! - Mapping needs a file opened for reading *and* writing; one opened
+//!   read-only fails with a permission error.
 //! - A process that dies while holding the spin lock holds it forever. Real
 //!   cross-process locks (`pthread_mutex` with `PTHREAD_PROCESS_SHARED` and
 //!   `PTHREAD_MUTEX_ROBUST`) can tell the next locker that the owner died;
@@ -56,15 +66,16 @@
 //! `with counter.get_lock():` updates get lost — the same race as here.
 //! Python has no atomics, so it always needs the lock.
 //! `multiprocessing.shared_memory.SharedMemory` is the raw mapping, like
-//! this task's `mmap`.
+//! this task's `MmapRaw`.
 
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::io;
 use std::path::Path;
 use std::process::ExitStatus;
-use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU32, AtomicU64};
+
+use memmap2::MmapRaw;
 
 /// The bytes at the start of the shared file, as every process sees them.
 ///
@@ -88,36 +99,15 @@ pub const SHARED_LEN: usize = size_of::<Shared>();
 
 /// A [`Shared`] struct in a memory-mapped file, shared with every process
 /// that maps the same file.
+///
+/// It is `Send` and `Sync` because [`MmapRaw`] is: the memory is only ever
+/// accessed through atomics or under the cross-process lock, the same
+/// discipline that makes sharing between threads (not only processes) safe.
+#[derive(Debug)]
 pub struct SharedCounter {
-    /// The start of a `MAP_SHARED`, read-write mapping of [`SHARED_LEN`]
-    /// bytes of the file, page-aligned, valid until `drop` unmaps it.
-    ptr: NonNull<Shared>,
-}
-
-// Safety: a `SharedCounter` is a pointer to memory that is only accessed
-// through atomics, or under the cross-process lock, which is exactly the
-// discipline that makes sharing between threads (not only processes) safe.
-unsafe impl Send for SharedCounter {}
-// Safety: as for `Send`: every method takes `&self` and synchronises.
-unsafe impl Sync for SharedCounter {}
-
-impl fmt::Debug for SharedCounter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedCounter")
-            .field("ptr", &self.ptr)
-            .finish()
-    }
-}
-
-impl Drop for SharedCounter {
-    fn drop(&mut self) {
-        // Safety: `ptr` is the start of a mapping of exactly `SHARED_LEN`
-        // bytes made by `map`, and no reference into it outlives `self`.
-        // munmap can fail only for bad arguments; nothing to do about it here.
-        unsafe {
-            libc::munmap(self.ptr.as_ptr().cast(), SHARED_LEN);
-        }
-    }
+    /// A shared, read-write mapping of the first [`SHARED_LEN`] bytes of the
+    /// file, page-aligned, unmapped when dropped.
+    map: MmapRaw,
 }
 
 impl SharedCounter {
@@ -136,7 +126,8 @@ impl SharedCounter {
     ///
     /// Errors: the file cannot be opened or mapped; a file shorter than
     /// [`SHARED_LEN`] is an error of kind `InvalidData` (mapping it would
-    /// kill the process with `SIGBUS` on first use).
+    /// kill the process with `SIGBUS` on first use on Unix, and grow the
+    /// file on Windows).
     pub fn open(path: &Path) -> io::Result<Self> {
         // TODO: open read-write (no create), check `metadata()?.len()`, map.
         todo!()
@@ -148,20 +139,21 @@ impl SharedCounter {
     /// The mapping outlives the file handle: closing `file` afterwards is
     /// fine.
     fn map(file: &std::fs::File) -> io::Result<Self> {
-        // TODO: `libc::mmap(null, SHARED_LEN, PROT_READ | PROT_WRITE,
-        // MAP_SHARED, fd, 0)`; `MAP_FAILED` means `io::Error::last_os_error()`.
-        // Every `unsafe` block gets a `// Safety:` comment saying why it is sound.
+        // TODO: `memmap2::MmapOptions::new()`, `.len(SHARED_LEN)`, then
+        // `.map_raw(file)`: shared and writable (not `map_copy`, which is
+        // private). Its error is already an `io::Error`.
         todo!()
     }
 
     /// The shared struct.
     fn shared(&self) -> &Shared {
-        // Safety: `ptr` points to a live, page-aligned mapping of
-        // `SHARED_LEN` bytes (see the field), whose bytes are always a valid
-        // `Shared` (any bit pattern is a valid atomic or `u64`). Other
-        // processes change it only through atomics or under the lock, which
-        // `Shared`'s atomic and `UnsafeCell` fields allow behind `&`.
-        unsafe { self.ptr.as_ref() }
+        // Safety: `map` is a live, page-aligned mapping of `SHARED_LEN`
+        // bytes (see the field), whose bytes are always a valid `Shared`
+        // (any bit pattern is a valid atomic or `u64`), and it lives as long
+        // as `&self`. Other processes change it only through atomics or
+        // under the lock, which `Shared`'s atomic and `UnsafeCell` fields
+        // allow behind `&`.
+        unsafe { &*self.map.as_ptr().cast::<Shared>() }
     }
 
     /// Adds `n` to the lock-free counter and returns its previous value.

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{LIVENESS, MISSING, WORKER, assert_no_children, process_exists, within};
+use common::{ABORTED, LIVENESS, MISSING, WORKER, assert_no_children, process_exists, within};
 use multiprocessing::processes::{Ending, WorkerCommand, ending_of, run_all};
 
 fn cmd(args: &[&str]) -> WorkerCommand {
@@ -32,8 +32,9 @@ fn ending_of_reads_exit_codes_and_signals() {
     });
     assert_eq!(
         endings,
-        [Ending::Exited(0), Ending::Exited(3), Ending::Signalled(6)],
-        "abort() ends a process with SIGABRT (6): it has a signal, not an exit code"
+        [Ending::Exited(0), Ending::Exited(3), ABORTED],
+        "abort() ends a process with SIGABRT (6) on Unix: it has a signal, not an exit code \
+         (on Windows, the exit code 0xC0000409)"
     );
 }
 
@@ -89,7 +90,7 @@ fn results_come_in_command_order_with_their_endings() {
         [
             Ending::Exited(0),
             Ending::Exited(3),
-            Ending::Signalled(6),
+            ABORTED,
             Ending::Exited(0)
         ],
         "one result per command, in command order (not in the order they ended)"
