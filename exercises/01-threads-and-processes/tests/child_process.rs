@@ -19,10 +19,10 @@ fn worker() -> &'static Path {
     Path::new(WORKER)
 }
 
-/// Whether a process with this pid still exists (a zombie counts: it has an
-/// entry in `/proc` until its parent reaps it).
+/// Whether a process with this pid still exists (on Unix a zombie counts:
+/// it exists until its parent reaps it).
 fn process_exists(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+    fixtures::children::exists(pid)
 }
 
 #[test]

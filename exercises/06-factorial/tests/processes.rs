@@ -47,43 +47,14 @@ fn reply_bytes(value: &BigUint) -> Vec<u8> {
     reply
 }
 
-/// Child processes of this test process that still exist, zombies included
-/// (a zombie keeps its `/proc` entry until its parent waits for it).
-fn children_left() -> Vec<u32> {
-    let me = std::process::id();
-    let mut left = Vec::new();
-    for entry in std::fs::read_dir("/proc")
-        .expect("/proc exists on Linux")
-        .flatten()
-    {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid …": comm may contain spaces, so cut after ')'.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(me) {
-            left.push(pid);
-        }
-    }
-    left
-}
-
+/// Fails the test if a worker process is still there, running or (on Unix)
+/// a zombie never waited for.
 fn assert_no_children_left() {
-    let left = children_left();
     assert!(
-        left.is_empty(),
-        "worker processes {left:?} are still there: every worker must be reaped (`wait`) \
-         before returning, including killed ones"
+        !fixtures::children::any(),
+        "worker processes {:?} are still there: every worker must be reaped (`wait`) \
+         before returning, including killed ones",
+        fixtures::children::list()
     );
 }
 

@@ -83,121 +83,15 @@ pub const MISSING: &str = "/nonexistent/t03-no-such-program";
 /// test started and has not reaped.
 pub fn assert_no_children(after: &str) {
     assert!(
-        !children::any(),
+        !fixtures::children::any(),
         "after {after}, child processes {:?} are still there (running, or zombies \
          never waited for): every child must be killed if needed and then reaped with wait",
-        children::list()
+        fixtures::children::list()
     );
 }
 
 /// Whether a process with this pid exists (on Unix a zombie counts: it
 /// exists until its parent reaps it).
 pub fn process_exists(pid: u32) -> bool {
-    children::exists(pid)
-}
-
-/// This process's children, asked of each system in its own terms.
-#[cfg(unix)]
-mod children {
-    /// Whether this process has any child, zombies included: `waitid` on
-    /// every child, without waiting (`WNOHANG`) and without reaping
-    /// (`WNOWAIT`), fails with `ECHILD` exactly when there is none.
-    pub fn any() -> bool {
-        // Safety: `info` is a zeroed `siginfo_t` (a valid value) that
-        // `waitid` may write; WNOWAIT leaves every child as it was.
-        let found = unsafe {
-            let mut info: libc::siginfo_t = std::mem::zeroed();
-            libc::waitid(
-                libc::P_ALL,
-                0,
-                &raw mut info,
-                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-            )
-        };
-        found == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ECHILD)
-    }
-
-    /// The children's pids, for the failure message: read from
-    /// `/proc/*/stat` where there is a `/proc` (the parent pid is the fourth
-    /// field, after the command name in parentheses, which may itself
-    /// contain spaces and parentheses); empty elsewhere.
-    pub fn list() -> Vec<u32> {
-        let me = std::process::id();
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(|entry| {
-                let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-                let after_name = &stat[stat.rfind(')')? + 1..];
-                let ppid: u32 = after_name.split_whitespace().nth(1)?.parse().ok()?;
-                (ppid == me).then_some(pid)
-            })
-            .collect()
-    }
-
-    /// Whether `pid` exists: signal 0 checks without sending anything, and
-    /// `EPERM` means it exists but belongs to someone else.
-    pub fn exists(pid: u32) -> bool {
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return false;
-        };
-        // Safety: signal 0 sends nothing; it only checks the pid.
-        let sent = unsafe { libc::kill(pid, 0) };
-        sent == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-}
-
-/// This process's children, asked of each system in its own terms.
-#[cfg(windows)]
-mod children {
-    use windows_sys::Win32::Foundation::{CloseHandle, INVALID_HANDLE_VALUE};
-    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
-        CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW,
-        TH32CS_SNAPPROCESS,
-    };
-
-    /// Every running process as (pid, parent pid), from a Toolhelp
-    /// snapshot. Windows keeps no zombies: a process that ended is not in
-    /// the list, whether or not its parent waited for it.
-    fn processes() -> Vec<(u32, u32)> {
-        let mut found = Vec::new();
-        // Safety: a snapshot handle is used only while open and closed once;
-        // `entry` is zeroed (valid) with `dwSize` set as the API requires.
-        unsafe {
-            let snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-            if snapshot == INVALID_HANDLE_VALUE {
-                return found;
-            }
-            let mut entry: PROCESSENTRY32W = std::mem::zeroed();
-            entry.dwSize = u32::try_from(size_of::<PROCESSENTRY32W>()).unwrap_or(u32::MAX);
-            let mut more = Process32FirstW(snapshot, &raw mut entry) != 0;
-            while more {
-                found.push((entry.th32ProcessID, entry.th32ParentProcessID));
-                more = Process32NextW(snapshot, &raw mut entry) != 0;
-            }
-            CloseHandle(snapshot);
-        }
-        found
-    }
-
-    /// Whether this process has a running child.
-    pub fn any() -> bool {
-        !list().is_empty()
-    }
-
-    /// The pids of this process's running children.
-    pub fn list() -> Vec<u32> {
-        let me = std::process::id();
-        processes()
-            .into_iter()
-            .filter_map(|(pid, parent)| (parent == me).then_some(pid))
-            .collect()
-    }
-
-    /// Whether `pid` is a running process.
-    pub fn exists(pid: u32) -> bool {
-        processes().iter().any(|&(running, _)| running == pid)
-    }
+    fixtures::children::exists(pid)
 }
