@@ -671,6 +671,7 @@ pub fn machine(cores: usize) -> Machine {
         cores,
         os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         rustc,
+        not_enforced: crate::protections::not_enforced(),
     }
 }
 

@@ -36,6 +36,20 @@ pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Outpu
         .stderr(Stdio::piped());
     own_group_and_limits(command);
     let mut child = command.spawn()?;
+    // Windows: the command and everything it starts live in a Job Object,
+    // capped in processes and killed whole when it closes (dropped below).
+    #[cfg(windows)]
+    let job = match windows::Job::enclose(&child) {
+        Ok(job) => job,
+        Err(err) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other(format!(
+                "could not put {:?} in a Job Object of its own: {err}",
+                command.get_program()
+            )));
+        }
+    };
     let _registered = crate::interrupt::ChildGuard::new(child.id());
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
@@ -50,6 +64,8 @@ pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Outpu
         )
     });
     let status = child.wait()?;
+    #[cfg(windows)]
+    drop(job);
     // What a test detached (`setsid`, a double fork) and left running was
     // adopted by the checker (see [`adopt_orphans`]): it ends here, with the
     // command that started it, before anything else is run or timed.
@@ -85,8 +101,9 @@ fn end_orphans() {
 }
 
 /// Puts the child in a process group of its own, with the stop signals
-/// unblocked and RLIMIT_NPROC lowered (Unix). Elsewhere the child stays in
-/// the checker's group and no process cap applies: `checker doctor` says so.
+/// unblocked and RLIMIT_NPROC lowered (Unix). On Windows the Job Object of
+/// [`run_bounded`] does both jobs; elsewhere no cap applies and `checker
+/// doctor` says so.
 fn own_group_and_limits(command: &mut Command) {
     #[cfg(unix)]
     {
@@ -115,7 +132,78 @@ fn own_group_and_limits(command: &mut Command) {
 /// Whether graded runs are capped in processes here (see
 /// [`own_group_and_limits`]), for `checker doctor`.
 pub fn process_cap_enforced() -> bool {
-    cfg!(unix)
+    cfg!(any(unix, windows))
+}
+
+#[cfg(windows)]
+mod windows {
+    use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_ACTIVE_PROCESS,
+        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JobObjectExtendedLimitInformation, SetInformationJobObject,
+    };
+
+    use super::PROCESS_HEADROOM;
+
+    /// A Job Object holding one command and every process it starts: at
+    /// most [`PROCESS_HEADROOM`] of them at once (Windows' counterpart of
+    /// RLIMIT_NPROC), and all of them killed when the job closes, detached
+    /// or not (the counterpart of the process-group kill and subreaper).
+    ///
+    /// A process the command starts in the instant between its spawn and
+    /// [`Job::enclose`] escapes the job; nextest starts nothing that fast
+    /// (it runs cargo first).
+    pub struct Job(HANDLE);
+
+    impl Job {
+        /// A fresh job with those limits, with `child` assigned to it.
+        pub fn enclose(child: &std::process::Child) -> std::io::Result<Self> {
+            use std::os::windows::io::AsRawHandle;
+
+            // Safety: a job handle we own (closed once, in `drop`); the
+            // limit structure is zeroed (valid) with the fields we set, and
+            // passed with its exact size; the child's handle stays open
+            // for the call, as `child` is borrowed.
+            unsafe {
+                let handle = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+                if handle.is_null() {
+                    return Err(std::io::Error::last_os_error());
+                }
+                let job = Self(handle);
+                let mut limits: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+                limits.BasicLimitInformation.LimitFlags =
+                    JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
+                limits.BasicLimitInformation.ActiveProcessLimit =
+                    u32::try_from(PROCESS_HEADROOM).unwrap_or(u32::MAX);
+                let size = u32::try_from(size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>())
+                    .map_err(std::io::Error::other)?;
+                if SetInformationJobObject(
+                    job.0,
+                    JobObjectExtendedLimitInformation,
+                    (&raw const limits).cast(),
+                    size,
+                ) == 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if AssignProcessToJobObject(job.0, child.as_raw_handle()) == 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(job)
+            }
+        }
+    }
+
+    impl Drop for Job {
+        /// Closing the last handle kills every process still in the job.
+        fn drop(&mut self) {
+            // Safety: our own handle, closed exactly once.
+            unsafe {
+                CloseHandle(self.0);
+            }
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -10,15 +10,42 @@ pub struct Protection {
     pub name: &'static str,
     /// Whether this system enforces it.
     pub enforced: bool,
-    /// How, or why not.
+    /// How it is enforced, or why it is not.
     pub detail: String,
+}
+
+impl Protection {
+    /// The detail as a reader should see it, saying when it does not hold.
+    pub fn describe(&self) -> String {
+        if self.enforced {
+            self.detail.clone()
+        } else {
+            format!("not enforced here: {}", self.detail)
+        }
+    }
+}
+
+/// The protections this system does not enforce, for the report: a grade
+/// made here trusts the student's code further than one made on Linux.
+pub fn not_enforced() -> Vec<crate::report::Unenforced> {
+    on_this_system()
+        .into_iter()
+        .filter(|protection| !protection.enforced)
+        .map(|protection| crate::report::Unenforced {
+            protection: protection.name.into(),
+            why: protection.detail,
+        })
+        .collect()
 }
 
 /// The protections, as this system has them.
 pub fn on_this_system() -> Vec<Protection> {
     let linux = cfg!(target_os = "linux");
+    let macos = cfg!(target_os = "macos");
+    let windows = cfg!(windows);
     let landlock = fixtures::contain::landlock_abi();
     let root = is_root();
+    let headroom = crate::process::PROCESS_HEADROOM;
     vec![
         Protection {
             name: "proven passes",
@@ -26,7 +53,7 @@ pub fn on_this_system() -> Vec<Protection> {
             detail: if linux {
                 "a test passes only with the runner's secret back from its body's end".into()
             } else {
-                "not enforced here: tests run without the checker's runner (Linux only)".into()
+                "tests run without the checker's runner (Linux only)".into()
             },
         },
         Protection {
@@ -36,40 +63,46 @@ pub fn on_this_system() -> Vec<Protection> {
                 Some(abi) => format!(
                     "tests write only in a private TMPDIR and /dev/shm, perf candidates nowhere (Landlock ABI {abi})"
                 ),
-                None => {
-                    "not enforced here: tests may write anywhere (needs Linux 5.13+ Landlock); \
+                None => "tests may write anywhere (needs Linux 5.13+ Landlock); \
                          perf candidates get a file-size limit of 0 where Unix has one"
-                        .into()
-                }
+                    .into(),
             },
         },
         Protection {
             name: "leftovers",
-            enforced: linux,
+            enforced: linux || windows,
             detail: if linux {
                 "what a test detaches is ended with its test (child subreaper)".into()
+            } else if windows {
+                "what a test leaves running is ended with its nextest run (a Job Object), \
+                 not with its test"
+                    .into()
             } else {
-                "not enforced here: processes a test detaches may outlive it".into()
+                "processes a test detaches may outlive it".into()
             },
         },
         Protection {
             name: "process cap",
             enforced: crate::process::process_cap_enforced() && !root,
             detail: if !crate::process::process_cap_enforced() {
-                "not enforced here: no RLIMIT_NPROC; the grading timeout bounds a fork storm".into()
+                "no RLIMIT_NPROC here; the grading timeout bounds a fork storm".into()
             } else if root {
-                "not enforced for root: the grading timeout bounds a fork storm".into()
+                "root is exempt from RLIMIT_NPROC; the grading timeout bounds a fork storm".into()
+            } else if windows {
+                format!("graded runs' Job Object allows {headroom} processes at once")
             } else {
-                "graded runs get RLIMIT_NPROC = your processes + 2048".into()
+                format!("graded runs get RLIMIT_NPROC = your processes + {headroom}")
             },
         },
         Protection {
             name: "thread counts",
-            enforced: linux,
+            enforced: linux || macos,
             detail: if linux {
                 "thread and child caps are checked from /proc".into()
+            } else if macos {
+                "thread and child caps are checked through libproc".into()
             } else {
-                "not checked here: cap tests print that they checked nothing".into()
+                "nothing counts threads here: cap tests print that they checked nothing".into()
             },
         },
     ]
@@ -97,10 +130,21 @@ mod tests {
         for protection in &all {
             assert!(!protection.detail.is_empty());
             assert_eq!(
-                protection.enforced,
-                !protection.detail.starts_with("not "),
+                protection.describe().starts_with("not enforced here: "),
+                !protection.enforced,
                 "{protection:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_report_lists_exactly_what_is_not_enforced() {
+        let missing: Vec<String> = on_this_system()
+            .into_iter()
+            .filter(|protection| !protection.enforced)
+            .map(|protection| protection.name.to_owned())
+            .collect();
+        let reported: Vec<String> = not_enforced().into_iter().map(|u| u.protection).collect();
+        assert_eq!(reported, missing);
     }
 }

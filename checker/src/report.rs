@@ -68,6 +68,21 @@ pub struct Machine {
     pub os: String,
     /// `rustc --version` output.
     pub rustc: String,
+    /// The grade's protections this system does not enforce (`checker
+    /// doctor` lists them all): a grade made here trusts the student's code
+    /// further than one made on Linux. Absent where every one holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_enforced: Vec<Unenforced>,
+}
+
+/// A protection of the grade this system does not enforce, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unenforced {
+    /// The protection, as `checker doctor` names it (e.g. `leftovers`).
+    pub protection: String,
+    /// Why it does not hold here, and what bounds the risk instead.
+    pub why: String,
 }
 
 /// How an exercise as a whole went.

@@ -86,7 +86,8 @@ pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {
         writeln!(
             out,
             "  {mark} {:<14} {}",
-            protection.name, protection.detail
+            protection.name,
+            protection.describe()
         )?;
     }
     writeln!(out)?;

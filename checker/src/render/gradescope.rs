@@ -87,6 +87,9 @@ pub fn results(report: &Report) -> GradescopeResults {
         "Graded {} on {}, {} cores.",
         report.source, report.machine.os, report.machine.cores
     );
+    if let Some(line) = super::not_enforced_line(report) {
+        output.push_str(&format!("\n{line}"));
+    }
     if let Some(line) = super::protected_line(report) {
         output.push_str(&format!("\n\nWARNING: {line}"));
     }

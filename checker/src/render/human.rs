@@ -21,6 +21,9 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if m.cores == 1 { "" } else { "s" },
         m.rustc
     )?;
+    if let Some(line) = super::not_enforced_line(report) {
+        writeln!(out, "{line}")?;
+    }
     for exercise in &report.exercises {
         writeln!(out)?;
         writeln!(

@@ -14,6 +14,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "Graded `{}` on {}, {} cores, {}.",
         report.source, m.os, m.cores, m.rustc
     )?;
+    if let Some(line) = super::not_enforced_line(report) {
+        writeln!(out)?;
+        writeln!(out, "> [!NOTE]\n> {}", line.replace('|', "\\|"))?;
+    }
     if let Some(line) = super::protected_line(report) {
         writeln!(out)?;
         writeln!(out, "> [!WARNING]\n> {}", line.replace('|', "\\|"))?;

@@ -90,6 +90,22 @@ fn protected_line(report: &Report) -> Option<String> {
     ))
 }
 
+/// One line naming the protections the grading system did not enforce, or
+/// `None` where every one held. The reasons are in the JSON report and in
+/// `checker doctor`.
+fn not_enforced_line(report: &Report) -> Option<String> {
+    let missing = &report.machine.not_enforced;
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = missing.iter().map(|u| u.protection.as_str()).collect();
+    Some(format!(
+        "Not enforced on {}: {} (why: `cargo checker doctor`)",
+        report.machine.os,
+        names.join(", ")
+    ))
+}
+
 /// `file:line  rule: reason`, one "needs review" flag in plain text.
 fn review_line(flag: &ReviewFlag) -> String {
     format!(
@@ -224,6 +240,7 @@ pub(crate) mod sample {
                 cores: 2,
                 os: "linux x86_64".into(),
                 rustc: "rustc 1.95.0".into(),
+                not_enforced: Vec::new(),
             },
             exercises: vec![
                 ExerciseGrade {
@@ -355,9 +372,51 @@ pub(crate) mod sample {
         report
     }
 
+    /// The sample report as graded on a Mac, where some protections of the
+    /// grade do not hold.
+    pub fn on_a_mac() -> Report {
+        let mut report = report();
+        report.machine.os = "macos aarch64".into();
+        report.machine.not_enforced = ["proven passes", "leftovers"]
+            .map(|name| Unenforced {
+                protection: name.into(),
+                why: format!("{name} rest on Linux"),
+            })
+            .to_vec();
+        report
+    }
+
     pub fn rendered(format: super::Format) -> String {
         let mut out = Vec::new();
         super::render(&report(), format, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, render, sample};
+
+    fn rendered(report: &crate::report::Report, format: Format) -> String {
+        let mut out = Vec::new();
+        render(report, format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn what_a_system_does_not_enforce_is_said_in_every_prose_format() {
+        let line = "Not enforced on macos aarch64: proven passes, leftovers";
+        for format in [Format::Human, Format::Markdown, Format::Gradescope] {
+            let text = rendered(&sample::on_a_mac(), format);
+            assert!(text.contains(line), "{format:?}:\n{text}");
+            let linux = rendered(&sample::report(), format);
+            assert!(!linux.contains("Not enforced"), "{format:?}:\n{linux}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&rendered(&sample::on_a_mac(), Format::Json)).unwrap();
+        assert_eq!(
+            json["machine"]["not_enforced"][1],
+            serde_json::json!({"protection": "leftovers", "why": "leftovers rest on Linux"})
+        );
     }
 }
