@@ -367,7 +367,13 @@ fn perf_a_lowered_threshold_in_the_students_course_toml_is_ignored() {
     );
 }
 
+// The forgeries are closed by the Linux test runner (proofs, Landlock,
+// subreapers); elsewhere `doctor` and every report say they are not.
+#[cfg(target_os = "linux")]
 #[path = "cheats/forgery.rs"]
 mod forgery;
+// Worker caps are checked where threads can be counted (`doctor`'s
+// "thread counts").
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 #[path = "cheats/worker_caps.rs"]
 mod worker_caps;
