@@ -1,6 +1,8 @@
 //! Naive loop, product tree and parallel product tree, timed side by side
 //! for n = 20 000, 100 000 and 300 000, with CPython's `math.factorial`
-//! beside them when `python3` is on the PATH.
+//! beside them when `python3` is on the PATH, and GMP's (`gmpy2.fac`) where
+//! that `python3` can import `gmpy2` (say `PYTHON=/path/to/venv/bin/python`
+//! to use another interpreter).
 //!
 //! ```text
 //! cargo run -p factorial --example table                  # your code
@@ -24,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use factorial::parallel::factorial_parallel;
 use factorial::product_tree::factorial_tree;
-use fixtures::baselines::factorial_naive;
+use fixtures::baselines::{factorial_naive, factorial_product_tree};
 use fixtures::factorials::known;
 use num_bigint::BigUint;
 
@@ -32,6 +34,11 @@ use num_bigint::BigUint;
 const NAIVE_BUDGET: Duration = Duration::from_secs(20);
 /// Runs of each fast program per n; the best counts.
 const RUNS: usize = 3;
+/// How long the parallel column runs untimed before it is timed: a core
+/// that sat idle through the one-thread columns needs a moment to come back
+/// to full speed (on this course's 2-core VMs, 100000! in parallel took 19-25
+/// ms for its first few runs after a sequential phase, then 14 ms).
+const PARALLEL_WARM_UP: Duration = Duration::from_millis(200);
 
 fn main() {
     let ns: Vec<u64> = std::env::args()
@@ -46,31 +53,63 @@ fn main() {
     quiet_todo_panics();
     let cores = thread::available_parallelism().map_or(1, usize::from);
     println!("n! three ways ({cores} cores; best of {RUNS} runs, naive: one run)\n");
+    let python = python();
     println!(
-        "{:>9} {:>10} {:>12} {:>12} {:>12} {:>14} {:>13} {:>10}",
-        "n", "digits", "naive", "tree", "parallel", "tree÷parallel", "naive÷tree", "CPython"
+        "{:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}",
+        "n",
+        "digits",
+        "naive",
+        "baseline",
+        "tree",
+        "parallel",
+        "base÷par",
+        "tree÷par",
+        "CPython",
+        "CPy÷par",
+        "GMP"
     );
+    let mut gmp_missing = false;
     for n in ns {
+        let baseline = best_of(n, "baseline", factorial_product_tree);
         let tree = best_of(n, "tree", factorial_tree);
+        warm_up(n, factorial_parallel);
         let parallel = best_of(n, "parallel", factorial_parallel);
         let naive = naive_within_budget(n);
-        let python = cpython_time(n);
+        let cpython = python_time(&python, "import math\nf = math.factorial", n);
+        let gmp = python_time(&python, "import gmpy2\nf = gmpy2.fac", n);
+        gmp_missing |= gmp.is_none();
         let digits = known(n).map_or_else(|| "-".to_owned(), |k| k.decimal_digits.to_string());
         println!(
-            "{n:>9} {digits:>10} {:>12} {:>12} {:>12} {:>14} {:>13} {:>10}",
+            "{n:>9} {digits:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9} {:>9}",
             naive.map_or_else(|| format!("> {}", secs(NAIVE_BUDGET)), secs),
+            baseline.map_or_else(|| "-".to_owned(), secs),
             tree.map_or_else(|| "todo".to_owned(), secs),
             parallel.map_or_else(|| "todo".to_owned(), secs),
+            ratio(baseline, parallel),
             ratio(tree, parallel),
-            ratio(naive, tree),
-            python.map_or_else(|| "-".to_owned(), secs),
+            cpython.map_or_else(|| "-".to_owned(), secs),
+            ratio(cpython, parallel),
+            gmp.map_or_else(|| "-".to_owned(), secs),
         );
     }
     println!(
-        "\ntree÷parallel is the parallel speedup (the perf check's measure); naive÷tree is \
-         the algorithm's gain, on one core.\nCPython: math.factorial(n) in the same machine, \
-         timed inside python3 (start-up excluded)."
+        "\nbaseline is the perf check's sequential product tree (fixtures); base÷par is the \
+         speedup the check measures, tree÷par the same against your own one-thread tree.\n\
+         CPython and GMP: math.factorial(n) and gmpy2.fac(n) on the same machine, timed inside \
+         {python} (start-up excluded)."
     );
+    if gmp_missing {
+        println!(
+            "GMP: `gmpy2` cannot be imported by {python}; `python3 -m venv v && v/bin/pip install \
+             gmpy2`, then run with PYTHON=v/bin/python."
+        );
+    }
+}
+
+/// The Python interpreter to time CPython and GMP with: `$PYTHON`, or
+/// `python3`.
+fn python() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
 /// The best of [`RUNS`] timed runs of `f(n)`, or `None` when `f` is still a
@@ -90,6 +129,17 @@ fn best_of(n: u64, what: &str, f: fn(u64) -> BigUint) -> Option<Duration> {
         best = Some(best.map_or(elapsed, |b: Duration| b.min(elapsed)));
     }
     best
+}
+
+/// Runs `f(n)` untimed for [`PARALLEL_WARM_UP`] (at least once), unless it
+/// is still a `todo!()`.
+fn warm_up(n: u64, f: fn(u64) -> BigUint) {
+    let started = Instant::now();
+    while started.elapsed() < PARALLEL_WARM_UP {
+        if catch_unwind(AssertUnwindSafe(|| f(n))).is_err() {
+            return;
+        }
+    }
 }
 
 /// Keeps the default panic report, except for the `todo!()` of a task not
@@ -125,17 +175,20 @@ fn naive_within_budget(n: u64) -> Option<Duration> {
     Some(elapsed)
 }
 
-/// `math.factorial(n)` timed inside `python3`, if there is one.
-fn cpython_time(n: u64) -> Option<Duration> {
+/// `f(n)` timed inside `python`, the best of [`RUNS`], where `setup` binds
+/// `f`; `None` if there is no such interpreter or `setup` fails (a module
+/// it cannot import).
+fn python_time(python: &str, setup: &str, n: u64) -> Option<Duration> {
     let script = format!(
-        "import math, time\nbest = None\nfor _ in range({RUNS}):\n    t = time.perf_counter()\n    \
-         math.factorial({n})\n    e = time.perf_counter() - t\n    best = e if best is None else \
+        "{setup}\nimport time\nbest = None\nfor _ in range({RUNS}):\n    t = time.perf_counter()\n    \
+         f({n})\n    e = time.perf_counter() - t\n    best = e if best is None else \
          min(best, e)\nprint(best)"
     );
-    let output = Command::new("python3")
+    let output = Command::new(python)
         .args(["-c", &script])
         .output()
-        .ok()?;
+        .ok()
+        .filter(|output| output.status.success())?;
     let seconds: f64 = String::from_utf8_lossy(&output.stdout)
         .trim()
         .parse()
@@ -153,7 +206,7 @@ fn secs(d: Duration) -> String {
 
 fn ratio(slow: Option<Duration>, fast: Option<Duration>) -> String {
     match (slow, fast) {
-        (Some(slow), Some(fast)) => format!("{:.1}×", slow.as_secs_f64() / fast.as_secs_f64()),
+        (Some(slow), Some(fast)) => format!("{:.2}×", slow.as_secs_f64() / fast.as_secs_f64()),
         _ => "-".to_owned(),
     }
 }

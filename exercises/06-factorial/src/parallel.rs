@@ -10,8 +10,9 @@
 //!   run by [`rayon::join`], down to pieces of at most `grain` numbers.
 //!   `join` runs one half on the current thread and offers the other to any
 //!   idle thread of rayon's pool, so a tree of joins keeps every core busy
-//!   without you choosing the split. [`factorial_parallel`] is that with the
-//!   default grain.
+//!   without you choosing the split.
+//! - [`mul_split_with`]: one multiplication of two big numbers, split into
+//!   three smaller ones that run at the same time (below).
 //!
 //! **Why.** The halves of a product tree are independent, so they can be
 //! computed at the same time, and Rust threads run on every core (no GIL).
@@ -20,16 +21,31 @@
 //! can happen meanwhile. That step is more than a quarter of all the work.
 //! Amdahl's law: if a fraction *s* of the work is sequential, *p* cores
 //! finish at best 1 / (s + (1 − s)/p) times sooner — about 1.5× on 2 cores
-//! here, not 2× (the reference solution measures 1.42-1.47×). The perf check
-//! `perf_parallel_factorial` times your [`factorial_parallel`] against the
-//! sequential product tree (`fixtures::baselines::factorial_product_tree`)
-//! and asks for 1.2×, whatever the number of cores.
+//! here, not 2× (a tree of joins alone measures 1.42-1.47×).
 //!
-//! A stretch, not graded: the last multiplication can be split too. With
-//! b = b_hi · 2^k + b_lo, a · b = (a · b_hi) · 2^k + a · b_lo: two
-//! independent multiplications of half the size, joined, then a shift and
-//! an addition. It does more work in all, but two cores share it (about
-//! 1.65× here in place of 1.45×).
+//! **Parallelism inside one operation.** So split the last multiplication
+//! itself: [`mul_split_with`] does one step of Karatsuba's method. Cut both
+//! numbers at k bits, a = a₁·2ᵏ + a₀ and b = b₁·2ᵏ + b₀; then
+//!
+//! ```text
+//! a·b = z₂·2²ᵏ + (z₁ − z₂ − z₀)·2ᵏ + z₀
+//! where z₂ = a₁·b₁,  z₀ = a₀·b₀,  z₁ = (a₁ + a₀)·(b₁ + b₀)
+//! ```
+//!
+//! Three independent multiplications of half the length (plus shifts and
+//! additions, which cost almost nothing next to them), so `rayon::join`
+//! can run them on different cores, and each can be split again. It does
+//! a little more work in all than one big multiplication (three halves cost
+//! more than a half of the whole, because multiplication is superlinear),
+//! but two cores share it. [`factorial_parallel`] computes the tree's two
+//! halves with [`product_join_with`] and multiplies them with
+//! [`mul_parallel`], [`MUL_DEPTH`] levels deep: about 1.7× on 2 cores.
+//!
+//! The perf check `perf_parallel_factorial` times your
+//! [`factorial_parallel`] against the sequential product tree
+//! (`fixtures::baselines::factorial_product_tree`) and asks for 1.2×,
+//! whatever the number of cores: the plain tree of joins clears it, the
+//! split last multiplication clears it by far.
 //!
 //! For a contiguous split the parts are not quite equal work (the numbers
 //! near n are longer than those near 1), but the difference is a few
@@ -61,6 +77,15 @@ use num_bigint::BigUint;
 /// a piece costs far more than a `rayon::join`, small enough that there are
 /// many more pieces than cores for large n.
 pub const GRAIN: u64 = 4_096;
+
+/// Operands shorter than this many bits are multiplied whole by
+/// [`mul_split_with`]: below it, splitting costs more than it saves.
+pub const MUL_SPLIT_MIN_BITS: u64 = 4_096;
+
+/// How many levels [`factorial_parallel`] splits its last multiplication:
+/// 3 then 9 products, enough for a few cores to share it (measured on 2
+/// cores: 1 level is clearly slower, 3 no faster).
+pub const MUL_DEPTH: u32 = 2;
 
 /// The product of every number in `range`, computed as `leaf(part)` for
 /// `threads` contiguous parts on as many scoped threads at once, then the
@@ -117,12 +142,56 @@ where
     todo!()
 }
 
-/// n! on every core: [`product_join_with`] over `1..=n` with grain
-/// [`GRAIN`] and [`product_range`] for each piece, in the current rayon
-/// pool. This is what the perf check times.
+/// a · b by one step of Karatsuba's method, its three products computed at
+/// the same time, each by `mul_split_with(…, depth - 1, mul)`.
+///
+/// Contract:
+/// - with `depth == 0`, or an operand shorter than [`MUL_SPLIT_MIN_BITS`]
+///   bits, the answer is `mul(a, b)`, and nothing is split;
+/// - otherwise k is half the bit length of the longer operand, rounded down
+///   to a multiple of 64 (a whole number of `BigUint` digits); a and b are
+///   cut there (a₁ = a >> k, a₀ = a − (a₁ << k), the same for b), and the
+///   three products z₂ = a₁·b₁, z₀ = a₀·b₀ and z₁ = (a₁ + a₀)·(b₁ + b₀) are
+///   computed with nested [`rayon::join`]s, all three offered to the pool
+///   at once; the answer is z₂·2²ᵏ + (z₁ − z₂ − z₀)·2ᵏ + z₀;
+/// - so `mul` is called 3^depth times for operands long enough, and the
+///   answer is exact for any a and b (0 included).
+pub fn mul_split_with<F>(a: &BigUint, b: &BigUint, depth: u32, mul: &F) -> BigUint
+where
+    F: Fn(&BigUint, &BigUint) -> BigUint + Sync,
+{
+    // TODO: the base case first. Then k, the four halves (`>>`, `<<` and
+    // `-` on `&BigUint`), the three products under `rayon::join(||
+    // rayon::join(z2, z0), z1)`, and the sum. z1 − z2 − z0 is never
+    // negative: (a₁ + a₀)(b₁ + b₀) = z₂ + z₀ + a₁b₀ + a₀b₁.
+    todo!()
+}
+
+/// a · b on every core: [`mul_split_with`] with plain `*` as the
+/// multiplication at the bottom.
+pub fn mul_parallel(a: &BigUint, b: &BigUint, depth: u32) -> BigUint {
+    // TODO: one call.
+    todo!()
+}
+
+/// n! on every core, in the current rayon pool: the two halves of `1..=n`
+/// (split at the middle, as the tree does) each by [`product_join_with`]
+/// with grain [`GRAIN`] and [`product_range`] for each piece, both at once
+/// under [`rayon::join`]; then their product by [`mul_parallel`],
+/// [`MUL_DEPTH`] levels deep. This is what the perf check times.
+///
+/// All of it runs as one job of the pool, inside [`rayon::scope`] (which
+/// returns what its closure returns). Called from a thread outside the
+/// pool, each `rayon::join` hands its work to the pool and sleeps until it
+/// is done; two such calls in a row (the halves, then the multiplication)
+/// let the pool's threads fall asleep in between, and waking them can cost
+/// more than the multiplication saves: 14 ms or 20 ms at random for
+/// 100 000! on 2 cores, against 14 ms every time inside one scope.
 ///
 /// [`product_range`]: crate::product_tree::product_range
 pub fn factorial_parallel(n: u64) -> BigUint {
-    // TODO: one call.
+    // TODO: inside `rayon::scope(|_| ...)`: split `1..n + 1` at its middle,
+    // `rayon::join` the two `product_join_with` calls, then `mul_parallel`
+    // their results.
     todo!()
 }

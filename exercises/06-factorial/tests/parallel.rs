@@ -1,5 +1,5 @@
 //! Task 3: `parallel::{product_split_with, factorial_threads,
-//! product_join_with, factorial_parallel}`.
+//! product_join_with, mul_split_with, mul_parallel, factorial_parallel}`.
 
 mod common;
 
@@ -10,7 +10,8 @@ use std::thread::{self, ThreadId};
 
 use common::{LIVENESS, within};
 use factorial::parallel::{
-    factorial_parallel, factorial_threads, product_join_with, product_split_with,
+    MUL_SPLIT_MIN_BITS, factorial_parallel, factorial_threads, mul_parallel, mul_split_with,
+    product_join_with, product_split_with,
 };
 use fixtures::factorials::{exact_values, known};
 use fixtures::perf::peak_during;
@@ -233,6 +234,161 @@ fn join_halves_really_run_at_the_same_time() {
     let _proof = fixtures::proof::test_body();
     assert_eq!(join_threads_meet(2), 2);
     assert_eq!(join_threads_meet(3), 3);
+}
+
+/// A number of exactly `bits` bits (top bit set), its other bits from a
+/// seeded generator: every size of operand, reproducibly.
+fn number_of_bits(bits: u64, seed: u64) -> BigUint {
+    if bits == 0 {
+        return BigUint::ZERO;
+    }
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let digits: Vec<u32> = (0..bits.div_ceil(32))
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 16) as u32
+        })
+        .collect();
+    let mut number = BigUint::new(digits) >> (bits.div_ceil(32) * 32 - bits);
+    number.set_bit(bits - 1, true);
+    number
+}
+
+#[test]
+fn split_products_are_exact_for_every_shape() {
+    let _proof = fixtures::proof::test_body();
+    let big = MUL_SPLIT_MIN_BITS;
+    // Equal, unequal, just below and above the split, a power of two (a
+    // low half of zeros), and zero.
+    let shapes = [
+        (big, big),
+        (big - 1, 10 * big),
+        (big + 1, big + 64),
+        (3 * big + 17, 3 * big + 17),
+        (40 * big, 7 * big),
+        (5 * big, 0),
+    ];
+    let results = within(LIVENESS, "mul_split_with and mul_parallel", move || {
+        let mut results = Vec::new();
+        for (i, &(a_bits, b_bits)) in shapes.iter().enumerate() {
+            let seed = u64::try_from(i).expect("few shapes");
+            let a = number_of_bits(a_bits, seed);
+            let b = number_of_bits(b_bits, seed + 100);
+            for depth in 0..=3 {
+                let split = mul_split_with(&a, &b, depth, &|x: &BigUint, y: &BigUint| x * y);
+                let parallel = mul_parallel(&b, &a, depth);
+                results.push((a_bits, b_bits, depth, &a * &b, split, parallel));
+            }
+        }
+        let power = BigUint::from(1_u32) << (8 * big);
+        let odd = number_of_bits(8 * big, 7);
+        results.push((
+            8 * big,
+            8 * big,
+            2,
+            &power * &odd,
+            mul_parallel(&power, &odd, 2),
+            mul_parallel(&odd, &power, 2),
+        ));
+        results
+    });
+    for (a_bits, b_bits, depth, expected, split, parallel) in results {
+        assert!(
+            split == expected && parallel == expected,
+            "a product of a {a_bits}-bit and a {b_bits}-bit number, depth {depth}, is wrong"
+        );
+    }
+}
+
+/// The operand sizes `mul` saw, one call per product, for a multiplication
+/// long enough to split at every level.
+fn split_calls(depth: u32) -> Vec<(u64, u64)> {
+    let a = number_of_bits(64 * MUL_SPLIT_MIN_BITS, 1);
+    let b = number_of_bits(64 * MUL_SPLIT_MIN_BITS - 100, 2);
+    let calls = Mutex::new(Vec::new());
+    let product = mul_split_with(&a, &b, depth, &|x: &BigUint, y: &BigUint| {
+        calls
+            .lock()
+            .expect("no panic while locked")
+            .push((x.bits(), y.bits()));
+        x * y
+    });
+    assert!(product == &a * &b, "depth {depth}: a wrong product");
+    calls.into_inner().expect("no panic while locked")
+}
+
+#[test]
+fn each_level_splits_one_product_into_three_of_half_the_length() {
+    let _proof = fixtures::proof::test_body();
+    let runs = within(LIVENESS, "mul_split_with", || [0, 1, 2].map(split_calls));
+    let whole = 64 * MUL_SPLIT_MIN_BITS;
+    for (depth, calls) in runs.iter().enumerate() {
+        assert_eq!(
+            calls.len(),
+            3_usize.pow(u32::try_from(depth).expect("small")),
+            "depth {depth}: {calls:?}"
+        );
+        // Each level halves the operands (z₁'s sums may carry one bit more).
+        let most = whole.div_ceil(1 << depth) + 2 * u64::try_from(depth).expect("small");
+        for &(x, y) in calls {
+            assert!(
+                x <= most && y <= most,
+                "depth {depth}: operands of {x} and {y} bits, at most {most} expected"
+            );
+        }
+    }
+    let shorter = within(LIVENESS, "mul_split_with below the split", || {
+        let a = number_of_bits(MUL_SPLIT_MIN_BITS - 1, 3);
+        let b = number_of_bits(100 * MUL_SPLIT_MIN_BITS, 4);
+        let calls = Mutex::new(0);
+        mul_split_with(&a, &b, 3, &|x: &BigUint, y: &BigUint| {
+            *calls.lock().expect("no panic while locked") += 1;
+            x * y
+        });
+        calls.into_inner().expect("no panic while locked")
+    });
+    assert_eq!(
+        shorter, 1,
+        "an operand shorter than MUL_SPLIT_MIN_BITS is multiplied whole"
+    );
+}
+
+/// Runs `mul_split_with` at depth 1 in a rayon pool of two threads with a
+/// `mul` that makes the first visit of each of two threads wait at a
+/// barrier: only a split whose products really run at the same time gets
+/// past it.
+fn split_products_meet() -> usize {
+    within(LIVENESS, "mul_split_with with a Barrier", || {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a rayon pool");
+        let barrier = Barrier::new(2);
+        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let a = number_of_bits(4 * MUL_SPLIT_MIN_BITS, 5);
+        let product = pool.install(|| {
+            mul_split_with(&a, &a, 1, &|x: &BigUint, y: &BigUint| {
+                let first_visit = {
+                    let mut seen = seen.lock().expect("no panic while locked");
+                    seen.insert(thread::current().id()) && seen.len() <= 2
+                };
+                if first_visit {
+                    barrier.wait();
+                }
+                x * y
+            })
+        });
+        assert!(product == &a * &a, "a wrong square");
+        seen.into_inner().expect("no panic while locked").len()
+    })
+}
+
+#[test]
+fn split_products_really_run_at_the_same_time() {
+    let _proof = fixtures::proof::test_body();
+    assert_eq!(split_products_meet(), 2);
 }
 
 #[test]
