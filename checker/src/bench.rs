@@ -12,7 +12,11 @@
 //! | 100 file reads (10 ms each) | 100 real 4 KiB files, each read followed by a 5 ms device wait |
 //! | data processing 1 GB | hashing 64 MiB of generated data read from a file |
 //!
-//! Every time is the median of [`REPEATS`] runs.
+//! Every time is the median of [`REPEATS`] runs. Where `python3` is on the
+//! PATH, the same scenarios run in Python too (`bench/seed.py`: sequential,
+//! `threading`, `multiprocessing`), so the GIL row is measured here, not
+//! quoted; its two CPU rows run on a slice of the Rust workload
+//! ([`PYTHON_PRIMES_SLICE`], [`PYTHON_DATA_SLICE`]) and are scaled up.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -30,6 +34,15 @@ const LATENCY: Duration = Duration::from_millis(100);
 const FILES: usize = 100;
 const FILE_WAIT: Duration = Duration::from_millis(5);
 const DATA_BYTES: u64 = 64 << 20;
+/// Pure Python tests this window's primes about 5× slower than Rust: it
+/// counts this fraction of the window, and its times are multiplied back
+/// (each of its runs still lasts long enough that starting a process is
+/// noise).
+const PYTHON_PRIMES_SLICE: u64 = 4;
+/// The same for the data row's mixing loop (about 100× slower).
+const PYTHON_DATA_SLICE: u64 = 256;
+/// The Python side of the table, run as `python3 seed.py ARGS_JSON`.
+const PYTHON_SEED: &str = include_str!("bench/seed.py");
 
 /// One row of the table.
 struct Row {
@@ -37,6 +50,8 @@ struct Row {
     python: [&'static str; 3],
     /// Sequential, threads, processes; `None` when a run failed.
     times: [Option<Duration>; 3],
+    /// The same three in Python on this machine, when measured.
+    python_here: Option<[Duration; 3]>,
 }
 
 /// Measures the table and writes it to `out`.
@@ -54,6 +69,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     let api = Row {
         scenario: "10 API calls (1 s each → 100 ms here)",
         python: ["10s", "2s", "2.5s"],
+        python_here: None,
         times: [
             median_time(|| (0..CALLS).try_for_each(|_| http_get(&addr))),
             median_time(|| on_threads(CALLS, |_| http_get(&addr))),
@@ -65,6 +81,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     let cpu = Row {
         scenario: "compute (10M calculations → 4M prime tests)",
         python: ["5s", "5s", "1.2s"],
+        python_here: None,
         times: [
             median_time(|| count_primes_strided(window.clone(), 0, 1).map(drop)),
             median_time(|| {
@@ -90,6 +107,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     let reads = Row {
         scenario: "100 file reads (10 ms each → 5 ms here)",
         python: ["1s", "0.2s", "0.5s"],
+        python_here: None,
         times: [
             median_time(|| files.iter().try_for_each(|f| read_with_wait(f))),
             median_time(|| {
@@ -127,6 +145,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     let processing = Row {
         scenario: "data processing (1 GB → 64 MiB)",
         python: ["10s", "10s", "2.5s"],
+        python_here: None,
         times: [
             median_time(|| hash_file_range(&data, 0..DATA_BYTES).map(drop)),
             median_time(|| on_threads(cores, |i| hash_file_range(&data, part(i)).map(drop))),
@@ -143,9 +162,25 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
             }),
         ],
     };
+    let mut rows = [api, cpu, reads, processing];
+    writeln!(out, "Measuring the same in Python (python3)…\n")?;
+    match python_here(&PythonWorkload {
+        addr: &addr,
+        cores,
+        window: &window,
+        files: &files,
+        data: &data,
+        scratch: scratch.path(),
+    }) {
+        Ok(times) => {
+            for (row, times) in rows.iter_mut().zip(times) {
+                row.python_here = Some(times);
+            }
+        }
+        Err(error) => writeln!(out, "Python here: not measured ({error:#})\n")?,
+    }
     drop(server);
 
-    let rows = [api, cpu, reads, processing];
     let cell = |row: &Row, i: usize| -> anyhow::Result<String> {
         Ok(match (row.times[0], row.times[i]) {
             (Some(sequential), Some(time)) => format!(
@@ -158,13 +193,24 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     };
     writeln!(
         out,
-        "{:<46} {:>15} {:>15} {:>15}   Python (seed): seq / threads / processes",
-        "scenario", "sequential", "threads", "processes"
+        "{:<46} {:>15} {:>15} {:>15}   {:<24}   Python (seed)",
+        "scenario", "sequential", "threads", "processes", "Python here"
     )?;
     for row in &rows {
+        let here = row.python_here.map_or_else(
+            || "-".to_owned(),
+            |[seq, threads, processes]| {
+                format!(
+                    "{} / {} / {}",
+                    seconds(seq),
+                    seconds(threads),
+                    seconds(processes)
+                )
+            },
+        );
         writeln!(
             out,
-            "{:<46} {:>15} {:>15} {:>15}   {} / {} / {}",
+            "{:<46} {:>15} {:>15} {:>15}   {here:<24}   {} / {} / {}",
             row.scenario,
             cell(row, 0)?,
             cell(row, 1)?,
@@ -174,6 +220,11 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
             row.python[2]
         )?;
     }
+    writeln!(
+        out,
+        "\nPython here and (seed): sequential / threads / processes. Python's CPU rows ran on \
+         1/{PYTHON_PRIMES_SLICE} of the primes and 1/{PYTHON_DATA_SLICE} of the data, scaled up."
+    )?;
     writeln!(out)?;
     for row in &rows {
         writeln!(out, "- {}: {}", row.scenario, reading(row, cores))?;
@@ -207,10 +258,94 @@ fn reading(row: &Row, cores: usize) -> String {
             }
         );
     }
+    let gil = row.python_here.map_or_else(
+        || "Python's GIL gives 1×".to_owned(),
+        |[seq, threads, _]| {
+            format!(
+                "Python's threads gave {:.1}× here (the GIL)",
+                seq.as_secs_f64() / threads.as_secs_f64().max(1e-9)
+            )
+        },
+    );
     format!(
-        "threads {threads:.1}× on {cores} cores where Python's GIL gives 1×; processes {processes:.1}×: \
+        "threads {threads:.1}× on {cores} cores where {gil}; processes {processes:.1}×: \
          in Rust the CPU rows move to threads, processes only add start-up and copying"
     )
+}
+
+/// What the Python side measures: the Rust rows' own server, window, files
+/// and data.
+struct PythonWorkload<'a> {
+    addr: &'a str,
+    cores: usize,
+    window: &'a Range<u64>,
+    files: &'a [PathBuf],
+    data: &'a Path,
+    scratch: &'a Path,
+}
+
+/// Runs `bench/seed.py` with `python3` on `workload`: per row, the median
+/// sequential, threads and processes times (the CPU rows scaled back up).
+fn python_here(workload: &PythonWorkload<'_>) -> anyhow::Result<[[Duration; 3]; 4]> {
+    let script = workload.scratch.join("seed.py");
+    std::fs::write(&script, PYTHON_SEED).context("cannot write the Python script")?;
+    let primes_len = (workload.window.end - workload.window.start) / PYTHON_PRIMES_SLICE;
+    let args = serde_json::json!({
+        "repeats": REPEATS,
+        "cores": workload.cores,
+        "addr": workload.addr,
+        "calls": CALLS,
+        "primes": [workload.window.start, workload.window.start + primes_len],
+        "primes_scale": PYTHON_PRIMES_SLICE,
+        "files": workload.files,
+        "file_wait": FILE_WAIT.as_secs_f64(),
+        "file_workers": 10,
+        "data": workload.data,
+        "data_bytes": DATA_BYTES / PYTHON_DATA_SLICE,
+        "data_scale": PYTHON_DATA_SLICE,
+    });
+    let output = Command::new("python3")
+        .arg(&script)
+        .arg(args.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .context("python3 is not on the PATH")?;
+    if !output.status.success() {
+        bail!(
+            "python3 failed ({}): {}",
+            output.status,
+            crate::process::truncate_chars(String::from_utf8_lossy(&output.stderr).trim(), 300)
+        );
+    }
+    parse_python_times(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// The rows of `seed.py`'s answer, `{"rows": [[seq, threads, processes] × 4]}`
+/// in seconds.
+fn parse_python_times(answer: &str) -> anyhow::Result<[[Duration; 3]; 4]> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        rows: [[f64; 3]; 4],
+    }
+    let answer: Answer = serde_json::from_str(answer.trim())
+        .with_context(|| format!("unexpected answer from seed.py: {answer:.200}"))?;
+    let mut rows = [[Duration::ZERO; 3]; 4];
+    for (row, seconds) in rows.iter_mut().zip(answer.rows) {
+        for (cell, seconds) in row.iter_mut().zip(seconds) {
+            *cell = Duration::try_from_secs_f64(seconds)
+                .with_context(|| format!("not a duration: {seconds}"))?;
+        }
+    }
+    Ok(rows)
+}
+
+/// `1.23s`, or `45ms` under a second.
+fn seconds(time: Duration) -> String {
+    if time < Duration::from_secs(1) {
+        format!("{}ms", time.as_millis())
+    } else {
+        format!("{:.2}s", time.as_secs_f64())
+    }
 }
 
 /// Median wall time of [`REPEATS`] runs, or `None` if a run failed (the
@@ -418,6 +553,48 @@ mod tests {
             .map(|w| count_primes_strided(range.clone(), w, 3).unwrap())
             .sum();
         assert_eq!(total, fixtures::baselines::count_primes(range));
+    }
+
+    #[test]
+    fn python_answers_are_read_row_by_row_and_bad_ones_refused() {
+        let rows = parse_python_times(
+            r#"{"rows": [[1.0, 0.1, 0.2], [5.0, 5.1, 2.5], [1, 0.2, 0.5], [10, 10, 2.5]]}"#,
+        )
+        .unwrap();
+        assert_eq!(rows[1][1], Duration::from_secs_f64(5.1));
+        assert_eq!(rows[2][0], Duration::from_secs(1));
+        assert!(parse_python_times(r#"{"rows": [[1, 2, 3]]}"#).is_err());
+        assert!(
+            parse_python_times(r#"{"rows": [[-1, 0, 0], [0,0,0], [0,0,0], [0,0,0]]}"#).is_err()
+        );
+        assert!(parse_python_times("Traceback (most recent call last):").is_err());
+    }
+
+    /// The real script on a tiny workload, where `python3` exists: every
+    /// cell of every row measured.
+    #[test]
+    fn the_python_side_runs_the_same_scenarios() {
+        if Command::new("python3").arg("--version").output().is_err() {
+            eprintln!("python3 not found: skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let server = LatencyServer::start(Duration::from_millis(1)).unwrap();
+        let files = write_files(dir.path()).unwrap();
+        let data = dir.path().join("data.bin");
+        std::fs::write(&data, vec![7_u8; 1 << 16]).unwrap();
+        let times = python_here(&PythonWorkload {
+            addr: &server.addr,
+            cores: 2,
+            window: &(1_000..(1_000 + 2_000 * PYTHON_PRIMES_SLICE)),
+            files: &files[..4],
+            data: &data,
+            scratch: dir.path(),
+        })
+        .unwrap();
+        for row in times {
+            assert!(row.iter().all(|time| *time > Duration::ZERO), "{row:?}");
+        }
     }
 
     #[test]
