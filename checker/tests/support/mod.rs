@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+pub mod real_course;
+
 /// A course written into a temp dir: a workspace of exercise crates, a
 /// `course.toml` and a nextest config with short timeouts.
 pub struct FixtureCourse {

@@ -235,7 +235,7 @@ pub fn count_primes_in_pool(
     range: Range<u64>,
     workers: usize,
 ) -> Result<u64, PoolError> {
-    // TODO: `ProcessPool::start` with `InitArgs::default()`; about 16
+    // TODO: `ProcessPool::start` with `InitArgs::default()`; about 64
     // `CountPrimes` jobs per worker, covering the range exactly once; `map`
     // with a chunk size of 1 (each job is already big); `close`; sum.
     todo!()

@@ -61,9 +61,10 @@ where
         return 0;
     }
     let threads = u64::try_from(threads).unwrap_or(u64::MAX).clamp(1, len);
-    // About 16 chunks per thread: enough to even out the costs, few enough
+    // About 64 chunks per thread: enough that the last chunk, taken while
+    // the other threads finish theirs, is a small part of the work; few enough
     // that taking a chunk is noise.
-    let chunk = (len / (threads * 16)).max(1);
+    let chunk = (len / (threads * 64)).max(1);
     let chunks = len.div_ceil(chunk);
     let next = AtomicU64::new(0);
     let (next, matches) = (&next, &matches);

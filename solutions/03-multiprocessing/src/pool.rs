@@ -356,13 +356,13 @@ pub fn count_primes_in_pool(
     range: Range<u64>,
     workers: usize,
 ) -> Result<u64, PoolError> {
-    // TODO: `ProcessPool::start` with `InitArgs::default()`; about 16
+    // TODO: `ProcessPool::start` with `InitArgs::default()`; about 64
     // `CountPrimes` jobs per worker, covering the range exactly once; `map`
     // with a chunk size of 1 (each job is already big); `close`; sum.
     let workers = workers.max(1);
     let mut pool = ProcessPool::start(program, workers, &InitArgs::default())?;
     let len = range.end.saturating_sub(range.start);
-    let pieces = (workers as u64 * 16).clamp(1, len.max(1));
+    let pieces = (workers as u64 * 64).clamp(1, len.max(1));
     let width = len.div_ceil(pieces).max(1);
     let jobs: Vec<Job> = (0..pieces)
         .map(|i| {
