@@ -1,6 +1,7 @@
-//! GitHub Actions: the Markdown report as the step summary, one workflow
-//! command per failing test (`::error file=…,line=…::`), a `::warning` per
-//! perf shortfall, and the step outputs `score`, `max_score`,
+//! GitHub Actions: the Markdown report as the step summary, workflow
+//! commands for what needs a look (ranked and capped to what GitHub shows:
+//! protected files and review flags, then one `::error file=…,line=…::` per
+//! failing task, then a `::warning` per perf shortfall), and the step outputs `score`, `max_score`,
 //! `protected_changed` (a count), `protected_files` (a list) and `result`
 //! (the base64 GitHub Classroom result).
 //!
@@ -39,7 +40,114 @@ pub fn render(report: &Report, sinks: &mut Sinks<'_>) -> io::Result<()> {
     }
 }
 
+/// GitHub shows at most this many annotations of each level (errors,
+/// warnings, notices) per step, and 50 per job; the rest are dropped
+/// without a word. So the checker chooses which ones show.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+/// An annotation's level, as the workflow command names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Error,
+    Warning,
+}
+
+impl Level {
+    fn command(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// One workflow command to emit.
+struct Annotation {
+    level: Level,
+    properties: Vec<(&'static str, String)>,
+    message: String,
+}
+
+/// Writes the annotations GitHub will show, most important first, at most
+/// [`ANNOTATIONS_PER_LEVEL`] of each level; then a notice counting those
+/// left out (every one of them is in the step summary) and the grade.
 fn annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let ranked = ranked_annotations(report);
+    let mut shown = [0_usize; 2];
+    let mut left_out = [0_usize; 2];
+    for annotation in &ranked {
+        let level = annotation.level as usize;
+        if shown[level] < ANNOTATIONS_PER_LEVEL {
+            shown[level] += 1;
+            let properties: Vec<(&str, &str)> = annotation
+                .properties
+                .iter()
+                .map(|(key, value)| (*key, value.as_str()))
+                .collect();
+            command(
+                out,
+                annotation.level.command(),
+                &properties,
+                &annotation.message,
+            )?;
+        } else {
+            left_out[level] += 1;
+        }
+    }
+    if left_out.iter().any(|&n| n > 0) {
+        command(
+            out,
+            "notice",
+            &[("title", "More in the summary")],
+            &format!(
+                "{} more errors and {} more warnings are not annotated here (GitHub shows \
+                 {ANNOTATIONS_PER_LEVEL} of each per step); the step summary has a row for each",
+                left_out[Level::Error as usize],
+                left_out[Level::Warning as usize]
+            ),
+        )?;
+    }
+    command(
+        out,
+        "notice",
+        &[("title", "Course grade")],
+        &format!("{}/{} points", report.score, report.max_score),
+    )
+}
+
+/// Every annotation of the report, in the order they should win a place:
+/// what a person must look at (protected files changed, review flags),
+/// then exercises that did not build or run, then one per failing task at
+/// its first failing test's line, then perf checks without credit.
+fn ranked_annotations(report: &Report) -> Vec<Annotation> {
+    let mut ranked = Vec::new();
+    if let Some(protected) = &report.protected {
+        let verb = if protected.restored {
+            "was changed and has been restored from the template; the grade used the template's version"
+        } else {
+            "changed since the template; the grade used the template's version"
+        };
+        for path in &protected.changed {
+            ranked.push(Annotation {
+                level: Level::Error,
+                properties: vec![("file", path.clone()), ("title", "protected file".into())],
+                message: format!("{path} {verb} ({})", protected.base),
+            });
+        }
+    }
+    for exercise in &report.exercises {
+        for flag in &exercise.review {
+            ranked.push(Annotation {
+                level: Level::Warning,
+                properties: vec![
+                    ("file", flag.file.clone()),
+                    ("line", flag.line.to_string()),
+                    ("title", "needs review".into()),
+                ],
+                message: format!("{}: {}", flag.rule.name(), flag.reason),
+            });
+        }
+    }
     for exercise in &report.exercises {
         if matches!(
             exercise.status,
@@ -51,28 +159,48 @@ fn annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 exercise.name,
                 super::exercise_status(exercise.status)
             );
-            command(out, "error", &[("title", &title)], message)?;
+            ranked.push(Annotation {
+                level: Level::Error,
+                properties: vec![("title", title)],
+                message: message.clone(),
+            });
         }
+    }
+    for exercise in &report.exercises {
         for task in &exercise.tasks {
-            for test in task.tests.iter().filter(|t| t.status != TestStatus::Passed) {
-                let title = label(&exercise.name, "task", &task.name);
-                let line = test.line.map(|l| l.to_string());
-                let mut properties = vec![("title", title.as_str())];
-                if let Some(file) = &test.file {
-                    properties.push(("file", file));
-                }
-                if let Some(line) = &line {
-                    properties.push(("line", line));
-                }
-                let message = format!(
-                    "{} {}: {}",
-                    test.name,
-                    super::test_status(test.status),
-                    test.message.as_deref().unwrap_or("did not pass")
-                );
-                command(out, "error", &properties, &message)?;
+            let mut failing = task.tests.iter().filter(|t| t.status != TestStatus::Passed);
+            let Some(first) = failing.next() else {
+                continue;
+            };
+            let mut properties = vec![("title", label(&exercise.name, "task", &task.name))];
+            if let Some(file) = &first.file {
+                properties.push(("file", file.clone()));
             }
+            if let Some(line) = first.line {
+                properties.push(("line", line.to_string()));
+            }
+            let mut message = format!(
+                "{} {}: {}",
+                first.name,
+                super::test_status(first.status),
+                first.message.as_deref().unwrap_or("did not pass")
+            );
+            let more = failing.count();
+            if more > 0 {
+                message.push_str(&format!(
+                    "\n(and {more} more failing test{} of this task: `cargo checker verify {}` lists them)",
+                    if more == 1 { "" } else { "s" },
+                    exercise.name
+                ));
+            }
+            ranked.push(Annotation {
+                level: Level::Error,
+                properties,
+                message,
+            });
         }
+    }
+    for exercise in &report.exercises {
         // A check that did not run is explained by the exercise's error;
         // a pending one is a warning too, saying how to get it measured.
         for check in exercise
@@ -80,45 +208,14 @@ fn annotations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .filter(|p| !p.status.is_earned() && p.status != PerfStatus::NotRun)
         {
-            let title = label(&exercise.name, "perf", &check.name);
-            let message = super::perf_text(&exercise.name, check);
-            command(out, "warning", &[("title", &title)], &message)?;
-        }
-        for flag in &exercise.review {
-            let line = flag.line.to_string();
-            command(
-                out,
-                "warning",
-                &[
-                    ("file", &flag.file),
-                    ("line", &line),
-                    ("title", "needs review"),
-                ],
-                &format!("{}: {}", flag.rule.name(), flag.reason),
-            )?;
+            ranked.push(Annotation {
+                level: Level::Warning,
+                properties: vec![("title", label(&exercise.name, "perf", &check.name))],
+                message: super::perf_text(&exercise.name, check),
+            });
         }
     }
-    if let Some(protected) = &report.protected {
-        let verb = if protected.restored {
-            "was changed and has been restored from the template; the grade used the template's version"
-        } else {
-            "changed since the template; the grade used the template's version"
-        };
-        for path in &protected.changed {
-            command(
-                out,
-                "error",
-                &[("file", path), ("title", "protected file")],
-                &format!("{path} {verb} ({})", protected.base),
-            )?;
-        }
-    }
-    command(
-        out,
-        "notice",
-        &[("title", "Course grade")],
-        &format!("{}/{} points", report.score, report.max_score),
-    )
+    ranked
 }
 
 fn outputs_of(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -265,6 +362,93 @@ mod tests {
             "{annotations}"
         );
         assert!(summary.contains("**Needs review**"), "{summary}");
+    }
+
+    /// Renders `report`'s annotations alone.
+    fn annotations_of(report: &Report) -> String {
+        let mut out = Vec::new();
+        annotations(report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn annotations_are_capped_to_what_github_shows_with_what_needs_a_person_first() {
+        let mut report = sample::flagged();
+        report.protected = sample::report().protected;
+        // A starter's worth: 30 failing tasks of 5 failing tests each, and
+        // 15 perf checks without credit.
+        let exercise = &mut report.exercises[0];
+        let failing = exercise
+            .tasks
+            .iter()
+            .find(|t| t.tests.iter().any(|test| test.status != TestStatus::Passed))
+            .cloned()
+            .unwrap();
+        for i in 0..30 {
+            let mut task = failing.clone();
+            task.name = format!("task-{i}");
+            let test = task.tests[0].clone();
+            task.tests = vec![test; 5];
+            for test in &mut task.tests {
+                test.status = TestStatus::Failed;
+            }
+            exercise.tasks.push(task);
+        }
+        let uncredited = exercise
+            .perf
+            .iter()
+            .find(|p| !p.status.is_earned() && p.status != PerfStatus::NotRun)
+            .cloned()
+            .unwrap();
+        for i in 0..15 {
+            let mut check = uncredited.clone();
+            check.name = format!("perf-{i}");
+            exercise.perf.push(check);
+        }
+        let out = annotations_of(&report);
+        let count = |kind: &str| out.lines().filter(|l| l.starts_with(kind)).count();
+        assert_eq!(count("::error"), ANNOTATIONS_PER_LEVEL, "{out}");
+        assert_eq!(count("::warning"), ANNOTATIONS_PER_LEVEL, "{out}");
+        assert!(count("::notice") <= 2, "{out}");
+        // What needs a person comes first, so it is never the one dropped.
+        let first_error = out.lines().find(|l| l.starts_with("::error")).unwrap();
+        assert!(first_error.contains("title=protected file"), "{out}");
+        let first_warning = out.lines().find(|l| l.starts_with("::warning")).unwrap();
+        assert!(first_warning.contains("title=needs review"), "{out}");
+        // One error per failing task, naming how many more tests fail.
+        assert!(
+            out.contains("(and 4 more failing tests of this task: `cargo checker verify"),
+            "{out}"
+        );
+        let tasks = report.exercises.iter().flat_map(|e| &e.tasks);
+        let failing_tasks = tasks
+            .filter(|t| t.tests.iter().any(|test| test.status != TestStatus::Passed))
+            .count();
+        let errors = report.protected.as_ref().map_or(0, |p| p.changed.len())
+            + failing_tasks
+            + report
+                .exercises
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.status,
+                        ExerciseStatus::CompileError | ExerciseStatus::NotRun
+                    ) && e.message.is_some()
+                })
+                .count();
+        let left_out = errors - ANNOTATIONS_PER_LEVEL;
+        assert!(
+            out.contains(&format!(
+                "::notice title=More in the summary::{left_out} more errors and "
+            )),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_short_report_is_annotated_whole_without_a_count() {
+        let out = annotations_of(&sample::report());
+        assert!(!out.contains("More in the summary"), "{out}");
     }
 
     #[test]

@@ -72,7 +72,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             } else if check.status.is_earned() {
                 ("✅", String::new())
             } else {
-                ("❌", String::new())
+                // Why no credit: the JSON's reason, which the numbers alone
+                // do not give (a test that failed has no speedup at all).
+                let reason = check.message.as_deref().map(cell);
+                ("❌", reason.map(|r| format!("; {r}")).unwrap_or_default())
             };
             writeln!(
                 out,
