@@ -8,13 +8,15 @@
 //! - starter and solution mirror each other path for path, with the same
 //!   public items (the solution only fills in bodies);
 //! - every starter source file opens with `//!` lesson docs, and every
-//!   `todo!()` has a `// TODO:` above it.
+//!   `todo!()` has a `// TODO:` above it;
+//! - `grade.yml` hands GitHub Classroom's reporter one runner per task and
+//!   perf check of `course.toml`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::course::{Course, Exercise};
-use crate::render::BUSY_MACHINE;
+use crate::render::{BUSY_MACHINE, classroom};
 use crate::report::{PerfStatus, Report, TestStatus};
 
 /// How far above its requirement a solution's speedup must be.
@@ -95,7 +97,66 @@ pub fn check(
         check_sources(&course.root, exercise, &mut findings);
         check_tests_are_armed(&course.root, exercise, &mut findings);
     }
+    check_classroom_runners(course, &mut findings);
     findings
+}
+
+/// The grading workflow, whose reporter step lists the Classroom runners.
+const GRADE_WORKFLOW: &str = ".github/workflows/grade.yml";
+
+/// `grade.yml`'s reporter step lists exactly the runners a full grade of
+/// the course reports (`classroom::course_runner_ids`), each read from its
+/// step output: a task added to `course.toml` but not to the workflow would
+/// be graded and never reach Classroom, and a runner the checker no longer
+/// writes would make the reporter fail on an empty variable.
+fn check_classroom_runners(course: &Course, findings: &mut Findings) {
+    let path = course.root.join(GRADE_WORKFLOW);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        findings.warnings.push(format!(
+            "{GRADE_WORKFLOW} not found: its Classroom runners were not checked"
+        ));
+        return;
+    };
+    let expected = classroom::course_runner_ids(course);
+    let mut seen = BTreeSet::new();
+    for id in &expected {
+        if !seen.insert(id) {
+            findings.problems.push(format!(
+                "two items share the Classroom runner id `{id}` (names compared by letters and \
+                 digits only): rename one in course.toml"
+            ));
+        }
+    }
+    let listed: Vec<String> = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("runners:"))
+        .map(|list| list.split(',').map(|id| id.trim().to_owned()).collect())
+        .unwrap_or_default();
+    let wired: BTreeSet<(String, String)> = text.lines().filter_map(results_variable).collect();
+    let wanted: BTreeSet<(String, String)> = expected
+        .iter()
+        .map(|id| (id.to_ascii_uppercase(), id.clone()))
+        .collect();
+    if listed != expected || wired != wanted {
+        findings.problems.push(format!(
+            "{GRADE_WORKFLOW}: the Classroom reporter's runners differ from course.toml's tasks \
+             and perf checks; its step should have:\n{}",
+            classroom::reporter_step_lines(&expected)
+        ));
+    }
+}
+
+/// `(ID, id)` of a line `ID_RESULTS: ${{ steps.checker.outputs.id }}`.
+fn results_variable(line: &str) -> Option<(String, String)> {
+    let (variable, value) = line.trim().split_once(':')?;
+    let variable = variable.strip_suffix("_RESULTS")?;
+    let output = value
+        .trim()
+        .strip_prefix("${{")?
+        .strip_suffix("}}")?
+        .trim()
+        .strip_prefix("steps.checker.outputs.")?;
+    Some((variable.to_owned(), output.to_owned()))
 }
 
 /// What the perf checks of a graded run of correct code (`whose`: "the
@@ -331,6 +392,39 @@ mod tests {
         let solution = "pub fn f(x:  u32) -> u32 {\n    x + 1\n}\npub struct S;\n";
         assert_eq!(public_items(starter), public_items(solution));
         assert!(public_items("pub fn g() {}").contains("pub fn g()"));
+    }
+
+    #[test]
+    fn grade_yml_hands_the_reporter_every_runner_of_course_toml() {
+        let real = Course::load(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()).unwrap();
+        let mut findings = Findings::default();
+        check_classroom_runners(&real, &mut findings);
+        assert!(findings.problems.is_empty(), "{:?}", findings.problems);
+        assert!(findings.warnings.is_empty(), "{:?}", findings.warnings);
+
+        // A task added to course.toml (here: one left out of the workflow).
+        let dir = tempfile::tempdir().unwrap();
+        let workflow = std::fs::read_to_string(real.root.join(GRADE_WORKFLOW)).unwrap();
+        let stale = workflow.replace("e01spawnjoin,", "").replace(
+            "          E01SPAWNJOIN_RESULTS: ${{ steps.checker.outputs.e01spawnjoin }}\n",
+            "",
+        );
+        assert_ne!(stale, workflow);
+        std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+        std::fs::write(dir.path().join(GRADE_WORKFLOW), stale).unwrap();
+        let moved = Course {
+            root: dir.path().to_owned(),
+            ..real
+        };
+        let mut findings = Findings::default();
+        check_classroom_runners(&moved, &mut findings);
+        assert_eq!(findings.problems.len(), 1, "{:?}", findings.problems);
+        assert!(
+            findings.problems[0]
+                .contains("E01SPAWNJOIN_RESULTS: ${{ steps.checker.outputs.e01spawnjoin }}"),
+            "{}",
+            findings.problems[0]
+        );
     }
 
     #[test]

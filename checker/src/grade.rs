@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PerfRecord};
 
@@ -31,6 +32,8 @@ pub struct Grader<'a> {
     with_perf: bool,
     focus: Option<usize>,
     seed: Option<u64>,
+    /// Time spent building and listing tests in the current `grade`.
+    build: Duration,
     progress: &'a mut dyn Write,
 }
 
@@ -52,6 +55,7 @@ impl<'a> Grader<'a> {
             with_perf: true,
             focus: None,
             seed: None,
+            build: Duration::ZERO,
             progress,
         }
     }
@@ -82,7 +86,8 @@ impl<'a> Grader<'a> {
     /// inconclusive at the end ([`Self::remeasure_inconclusive`]) and
     /// assembles the report.
     pub fn grade(&mut self, exercises: &[&Exercise], machine: Machine) -> Report {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
+        self.build = Duration::ZERO;
         let total = exercises.len();
         let mut grades: Vec<ExerciseGrade> = exercises
             .iter()
@@ -100,7 +105,8 @@ impl<'a> Grader<'a> {
             score: grades.iter().map(|g| g.score).sum(),
             max_score: grades.iter().map(|g| g.max_score).sum(),
             source: self.source.dir().to_owned(),
-            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms: millis_since(started),
+            build_ms: u64::try_from(self.build.as_millis()).unwrap_or(u64::MAX),
             machine,
             exercises: grades,
             protected: None,
@@ -132,7 +138,8 @@ impl<'a> Grader<'a> {
         ));
         regrade_pending(exercises, grades, |package, check, earlier| {
             self.say(format_args!("  perf check {} of {package}…", check.name));
-            let grade = self.measure_perf(package, check, earlier.attempts, 1);
+            let mut grade = self.measure_perf(package, check, earlier.attempts, 1);
+            grade.duration_ms += earlier.duration_ms;
             self.say(format_args!("    {}", perf_line(&grade)));
             grade
         });
@@ -160,7 +167,10 @@ impl<'a> Grader<'a> {
         self.say(format_args!(
             "  building and listing the tests of {package}…"
         ));
-        match self.nextest.list_all(&package) {
+        let building = Instant::now();
+        let listing = self.nextest.list_all(&package);
+        self.build += building.elapsed();
+        match listing {
             Err(error) => self.unrunnable(
                 exercise,
                 &package,
@@ -403,6 +413,7 @@ impl<'a> Grader<'a> {
             .join(&check.name);
         let mut remeasures = Vec::new();
         let seed = self.seed;
+        let started = Instant::now();
         let mut grade = perf::grade_within(check, cores, attempts, |attempt| {
             let attempt = earlier + attempt;
             if attempt > 1 {
@@ -417,6 +428,7 @@ impl<'a> Grader<'a> {
             )
         });
         grade.attempts += earlier;
+        grade.duration_ms = millis_since(started);
         for attempt in remeasures {
             self.say(format_args!(
                 "    re-measured {} (attempt {attempt})",
@@ -576,6 +588,11 @@ fn result_of(results: &BTreeMap<TestId, TestResult>, id: &TestId) -> TestResult 
 /// grade through [`assemble`], so its score, maximum and status follow the
 /// new result by the same rules as a first grade. Grades without a pending
 /// check, and checks not pending, are left as they are.
+/// Milliseconds since `started`, for the report's timings.
+pub fn millis_since(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 fn regrade_pending(
     exercises: &[&Exercise],
     grades: &mut [ExerciseGrade],
@@ -742,6 +759,7 @@ mod tests {
             attempts,
             rounds: 7,
             seed: Some(1),
+            duration_ms: 0,
             message: None,
         }
     }

@@ -29,3 +29,4 @@ pub mod runner;
 pub mod store;
 pub mod task_map;
 pub mod term;
+pub mod workflow_files;

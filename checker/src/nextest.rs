@@ -196,6 +196,11 @@ impl Nextest {
             crate::runner::TEST_TMP_ENV,
             self.root.join("target/checker/test-tmp"),
         );
+        // The step's command files are not the graded code's to write; it
+        // can still find them, which `crate::workflow_files` catches.
+        for variable in crate::workflow_files::VARIABLES {
+            cmd.env_remove(variable);
+        }
         cmd.env("CARGO_TERM_COLOR", "never")
             .env("NEXTEST_HIDE_PROGRESS_BAR", "1")
             // Short panic messages: the report wants the assertion, not a backtrace.

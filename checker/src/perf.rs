@@ -347,6 +347,7 @@ fn blank(check: &PerfCheck, required: Option<f64>, status: PerfStatus, attempts:
         attempts,
         rounds: 0,
         seed: None,
+        duration_ms: 0,
         message: None,
     }
 }

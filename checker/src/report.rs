@@ -26,8 +26,15 @@ pub struct Report {
     pub max_score: u32,
     /// Whether the starters (`exercises`) or the reference solutions were graded.
     pub source: String,
-    /// Wall time of the whole run.
+    /// Wall time of the whole run, from the checker's start to the report:
+    /// building, testing and measuring included (the cargo build of the
+    /// checker itself, before it starts, is not).
     pub elapsed_ms: u64,
+    /// The part of `elapsed_ms` spent building the exercises' tests (cargo
+    /// compiling them and nextest listing them), on its own so a slow first
+    /// grade shows where its minutes went.
+    #[serde(default)]
+    pub build_ms: u64,
     /// Facts about the machine the grades were measured on.
     pub machine: Machine,
     /// One entry per graded exercise, in course order.
@@ -236,6 +243,9 @@ pub struct PerfGrade {
     pub attempts: u32,
     /// Rounds in the deciding measurement.
     pub rounds: u32,
+    /// Wall time of every measurement of this check, re-measures included.
+    #[serde(default)]
+    pub duration_ms: u64,
     /// Base seed of the deciding measurement (`COURSE_PERF_SEED` replays it).
     pub seed: Option<u64>,
     /// What went wrong or what to try next.

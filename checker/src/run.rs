@@ -180,6 +180,8 @@ fn course_root(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 /// or built, grades, and — without `--restore-protected` — puts the
 /// student's edits back afterwards, whatever the outcome.
 fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let workflow_files = crate::workflow_files::Snapshot::take();
     let root = course_root(explicit_root)?;
     // In CI (`--restore-protected`) no earlier local run kept anything: a
     // kept-edits folder there came with the student's commits, and nothing
@@ -205,7 +207,7 @@ fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<Exi
             if !course.protected.is_empty() {
                 eprintln!("checker: warning: {error}");
             }
-            return verify_course(&course, args, None);
+            return verify_course(&course, args, None, (started, &workflow_files));
         }
     };
     let text = template.course_text()?;
@@ -222,7 +224,7 @@ fn verify(explicit_root: Option<&Path>, args: &VerifyArgs) -> anyhow::Result<Exi
     }
     let outcome = Course::parse(&root, &text)
         .map_err(anyhow::Error::from)
-        .and_then(|course| verify_course(&course, args, Some(found)));
+        .and_then(|course| verify_course(&course, args, Some(found), (started, &workflow_files)));
     if let Some(kept) = kept {
         let paths = kept
             .put_back()
@@ -239,6 +241,7 @@ fn verify_course(
     course: &Course,
     args: &VerifyArgs,
     protected: Option<ProtectedFiles>,
+    (started, workflow_files): (std::time::Instant, &crate::workflow_files::Snapshot),
 ) -> anyhow::Result<ExitCode> {
     let source = if args.solutions {
         Source::Solutions
@@ -272,6 +275,20 @@ fn verify_course(
         .grade(&exercises, machine(cores));
     progress.finish();
     report.protected = protected;
+    // Before anything of the checker's goes to them: the graded code may
+    // have written to the step's command files.
+    let written = workflow_files.restore_changed();
+    if !written.is_empty() {
+        let protected = report.protected.get_or_insert_with(|| ProtectedFiles {
+            base: "(no template)".into(),
+            base_tree: String::new(),
+            changed: Vec::new(),
+            restored: true,
+        });
+        protected.changed.extend(written);
+    }
+    // The whole run: the template's files checked and put in place too.
+    report.elapsed_ms = crate::grade::millis_since(started);
     if let Err(error) = crate::store::save(&course.root, &report) {
         eprintln!("checker: warning: could not keep the results for `checker list`: {error}");
     }

@@ -251,6 +251,147 @@ fn without_a_template_commit_the_working_tree_is_graded_as_before() {
     );
 }
 
+/// The student's code, running in the grading step, appends to the step's
+/// command files, which it finds in `$RUNNER_TEMP/_runner_file_commands`
+/// although the checker hides their variables: an `LD_PRELOAD` for every
+/// later step (the Classroom reporter's among them), a forged `score` and
+/// an unclosed heredoc that would swallow the checker's own outputs.
+const FORGES_COMMAND_FILES: &str = r#"
+pub fn add(a: u32, b: u32) -> u32 { a + b }
+pub fn double(a: u32) -> u32 {
+    use std::io::Write;
+    let hidden = std::env::var_os("GITHUB_OUTPUT").is_none();
+    let dir = std::path::Path::new(&std::env::var_os("RUNNER_TEMP").unwrap_or_default())
+        .join("_runner_file_commands");
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let line = if name.starts_with("set_env") {
+            "LD_PRELOAD=/tmp/forged.so\n"
+        } else if name.starts_with("set_output") {
+            "score=100\ne01doubles<<NEVER_CLOSED\n"
+        } else {
+            continue;
+        };
+        if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(entry.path()) {
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
+    if hidden { 2 * a } else { 0 }
+}
+"#;
+
+/// What a run of [`FORGES_COMMAND_FILES`] left: the run, its JSON report,
+/// and the step's env and outputs files after it.
+struct CommandFilesRun {
+    run: support::Run,
+    report: serde_json::Value,
+    env: String,
+    outputs: String,
+}
+
+/// Grades [`FORGES_COMMAND_FILES`] as `grade.yml` does, with the step's
+/// command files in `$RUNNER_TEMP/_runner_file_commands` under `parent`.
+fn grade_with_command_files(parent: &std::path::Path) -> CommandFilesRun {
+    let course = sums_course();
+    course.write("exercises/01-sums/src/lib.rs", FORGES_COMMAND_FILES);
+    let runner_temp = tempfile::tempdir_in(parent).expect("temp dir");
+    let commands = runner_temp.path().join("_runner_file_commands");
+    std::fs::create_dir_all(&commands).expect("mkdir");
+    let file = |name: &str| {
+        let path = commands.join(name);
+        std::fs::write(&path, "").expect("write");
+        path
+    };
+    let (env, output, summary) = (
+        file("set_env_1"),
+        file("set_output_1"),
+        file("step_summary_1"),
+    );
+    let run = course.checker_with_env(
+        &[
+            "verify",
+            "--format",
+            "github",
+            "--restore-protected",
+            "--also",
+            "json=report.json",
+        ],
+        &[
+            ("RUNNER_TEMP", runner_temp.path().as_os_str()),
+            ("GITHUB_ENV", env.as_os_str()),
+            ("GITHUB_OUTPUT", output.as_os_str()),
+            ("GITHUB_STEP_SUMMARY", summary.as_os_str()),
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(course.root().join("report.json")).expect("report"),
+    )
+    .expect("JSON report");
+    assert_valid_report(&report);
+    // The honest work is graded as usual: the variables were hidden.
+    assert_eq!(report["score"], 10, "stderr:\n{}", run.stderr);
+    let outputs = std::fs::read_to_string(&output).expect("outputs");
+    assert!(
+        outputs.starts_with("score=10\n") && !outputs.contains("NEVER_CLOSED"),
+        "only the checker's outputs remain:\n{outputs}"
+    );
+    CommandFilesRun {
+        run,
+        report,
+        env: std::fs::read_to_string(&env).expect("env file"),
+        outputs,
+    }
+}
+
+/// Where the graded code can write (`/dev/shm`, which Landlock leaves
+/// open, or anywhere on a system without Landlock), what it wrote to the
+/// command files is put back and fails the run like a changed protected
+/// file.
+#[test]
+fn command_files_the_graded_code_wrote_are_put_back_and_flagged() {
+    let shm = std::path::Path::new("/dev/shm");
+    let parent = if shm.is_dir() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    let graded = grade_with_command_files(&parent);
+    assert_eq!(
+        graded.run.code,
+        Some(1),
+        "a tampered run fails: {}",
+        graded.run.stderr
+    );
+    let changed = graded.report["protected"]["changed"].to_string();
+    assert!(
+        changed.contains("$GITHUB_ENV") && changed.contains("$GITHUB_OUTPUT"),
+        "{:#}",
+        graded.report
+    );
+    assert_eq!(graded.env, "", "the LD_PRELOAD line is gone");
+    assert!(
+        graded.outputs.contains("protected_changed=2"),
+        "the workflow fails the job on it:\n{}",
+        graded.outputs
+    );
+}
+
+/// Where GitHub keeps them (under the runner's work folder), Landlock
+/// already stops the graded code's writes on Linux: nothing to put back.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_linux_the_graded_code_cannot_write_the_command_files_at_all() {
+    if fixtures::contain::landlock_abi().is_none() {
+        eprintln!("no Landlock on this kernel: the other case covers it");
+        return;
+    }
+    let graded = grade_with_command_files(&std::env::temp_dir());
+    assert_eq!(graded.run.code, Some(0), "{}", graded.run.stderr);
+    assert_eq!(graded.env, "");
+    assert!(graded.report.get("protected").is_some());
+    assert_eq!(graded.report["protected"]["changed"], serde_json::json!([]));
+}
+
 const PERF_TESTS: &str = r#"
 use fixtures::calibration::Calibration;
 use fixtures::perf::{measure, Config};

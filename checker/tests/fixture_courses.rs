@@ -297,7 +297,7 @@ fn reports_are_written_atomically_where_asked_and_kept_under_target() {
     ]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     let xml = std::fs::read_to_string(&out).expect("report written");
-    assert!(xml.contains("<testcase name=\"task adds\""), "{xml}");
+    assert!(xml.contains("classname=\"01-passes.adds\""), "{xml}");
     assert!(
         run.stdout.is_empty(),
         "the report went to the file, not stdout"

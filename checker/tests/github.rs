@@ -40,7 +40,7 @@ fn github_format_writes_summary_outputs_and_annotations() {
         "{summary}"
     );
     assert!(
-        outputs.contains("score=4\nmax_score=10\nprotected_changed=0\nprotected_files=\nresult="),
+        outputs.contains("score=4\nmax_score=10\nprotected_changed=0\nprotected_files=\ne01"),
         "{outputs}"
     );
     // One annotation per failing test, at the test's file and line.

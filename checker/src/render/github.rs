@@ -1,9 +1,10 @@
 //! GitHub Actions: the Markdown report as the step summary, workflow
 //! commands for what needs a look (ranked and capped to what GitHub shows:
 //! protected files and review flags, then one `::error file=…,line=…::` per
-//! failing task, then a `::warning` per perf shortfall), and the step outputs `score`, `max_score`,
-//! `protected_changed` (a count), `protected_files` (a list) and `result`
-//! (the base64 GitHub Classroom result).
+//! failing task, then a `::warning` per perf shortfall), and the step
+//! outputs `score`, `max_score`, `protected_changed` (a count),
+//! `protected_files` (a list) and one per GitHub Classroom runner (a task or
+//! perf check, named by `classroom::runner_id`: its result, base64).
 //!
 //! Workflow commands are escaped per GitHub's rules: in data `%`, CR and LF;
 //! in properties also `:` and `,`.
@@ -219,7 +220,6 @@ fn ranked_annotations(report: &Report) -> Vec<Annotation> {
 }
 
 fn outputs_of(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let classroom = serde_json::to_vec(&classroom::result(report)).map_err(io::Error::other)?;
     writeln!(out, "score={}", report.score)?;
     writeln!(out, "max_score={}", report.max_score)?;
     // Changed, whether or not restored: grade.yml fails the job on either.
@@ -229,11 +229,16 @@ fn outputs_of(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map_or(&[][..], |p| &p.changed[..]);
     writeln!(out, "protected_changed={}", changed.len())?;
     writeln!(out, "protected_files={}", changed.join(", "))?;
-    writeln!(
-        out,
-        "result={}",
-        base64::engine::general_purpose::STANDARD.encode(classroom)
-    )
+    for runner in classroom::runners(report) {
+        let result = serde_json::to_vec(&runner.result).map_err(io::Error::other)?;
+        writeln!(
+            out,
+            "{}={}",
+            runner.runner,
+            base64::engine::general_purpose::STANDARD.encode(result)
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes one workflow command, escaping properties and data.
@@ -322,18 +327,20 @@ mod tests {
         );
         assert!(summary.starts_with("# Course grade: 25/100"), "{summary}");
         assert!(
-            outputs.contains("score=25\nmax_score=100\nprotected_changed=1\nprotected_files=exercises/01-basics/tests/race.rs\nresult="),
+            outputs.contains("score=25\nmax_score=100\nprotected_changed=1\nprotected_files=exercises/01-basics/tests/race.rs\ne01spawnjoin="),
             "{outputs}"
         );
         let encoded = outputs
             .lines()
-            .find_map(|l| l.strip_prefix("result="))
+            .find_map(|l| l.strip_prefix("e01race="))
             .unwrap();
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .unwrap();
         let result: serde_json::Value = serde_json::from_slice(&decoded).unwrap();
         assert_eq!(result["version"], 1);
+        assert_eq!(result["max_score"], 15);
+        assert_eq!(result["status"], "fail");
     }
 
     #[test]

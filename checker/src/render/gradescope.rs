@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::{label, perf_text, test_status};
-use crate::report::{Report, TestStatus};
+use super::{label, perf_text, task_reason};
+use crate::report::Report;
 
 /// The whole results file.
 #[derive(Debug, Serialize)]
@@ -43,17 +43,9 @@ pub fn results(report: &Report) -> GradescopeResults {
     let mut tests = Vec::new();
     for exercise in &report.exercises {
         for task in &exercise.tasks {
-            let failing = task.tests.iter().find(|t| t.status != TestStatus::Passed);
-            let output = match (failing, &exercise.message) {
-                (Some(test), _) => format!(
-                    "{} {}: {}\n\nHint: {}",
-                    test.name,
-                    test_status(test.status),
-                    test.message.as_deref().unwrap_or_default(),
-                    task.hint
-                ),
-                (None, Some(message)) if task.score < task.max_score => message.clone(),
-                _ => format!("{} tests passed", task.tests.len()),
+            let output = match task_reason(exercise, task) {
+                Some(reason) => format!("{reason}\n\nHint: {}", task.hint),
+                None => format!("{} tests passed", task.tests.len()),
             };
             tests.push(GradescopeTest {
                 name: label(&exercise.name, "task", &task.name),

@@ -98,7 +98,13 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(line) = super::protected_line(report) {
         writeln!(out, "⚠ {line}")?;
     }
-    writeln!(out, "Score: {}/{}", report.score, report.max_score)?;
+    writeln!(
+        out,
+        "Score: {}/{}  (in {})",
+        report.score,
+        report.max_score,
+        super::timing(report)
+    )?;
     render_next(report, out)
 }
 

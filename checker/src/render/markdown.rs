@@ -11,8 +11,12 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let m = &report.machine;
     writeln!(
         out,
-        "Graded `{}` on {}, {} cores, {}.",
-        report.source, m.os, m.cores, m.rustc
+        "Graded `{}` on {}, {} cores, {}, in {}.",
+        report.source,
+        m.os,
+        m.cores,
+        m.rustc,
+        super::timing(report)
     )?;
     if let Some(line) = super::not_enforced_line(report) {
         writeln!(out)?;

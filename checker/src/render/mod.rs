@@ -3,7 +3,7 @@
 //! Each format is one module; none of them grades or re-reads anything, so a
 //! test renders a hand-made report into a `Vec<u8>` and snapshots it.
 
-mod classroom;
+pub mod classroom;
 pub mod github;
 mod gradescope;
 mod human;
@@ -12,7 +12,9 @@ mod markdown;
 
 use std::io::{self, Write};
 
-use crate::report::{ExerciseStatus, PerfGrade, PerfStatus, Report, ReviewFlag, TestStatus};
+use crate::report::{
+    ExerciseGrade, ExerciseStatus, PerfGrade, PerfStatus, Report, ReviewFlag, TaskGrade, TestStatus,
+};
 
 /// Output formats of `checker verify --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,15 +23,17 @@ pub enum Format {
     Human,
     /// The report model as JSON (see `checker/report.schema.json`).
     Json,
-    /// JUnit XML: a suite per exercise, a case per task and perf check.
+    /// JUnit XML (Jenkins' xUnit dialect): a suite per exercise, a case per
+    /// graded test and per perf check.
     Junit,
     /// Markdown, e.g. for a pull-request comment or a step summary.
     Markdown,
     /// GitHub Actions: step summary, `::error` annotations and step outputs
     /// (to `$GITHUB_STEP_SUMMARY` and `$GITHUB_OUTPUT` when set).
     Github,
-    /// The JSON a GitHub Classroom grading reporter reads (base64 of it is
-    /// the `result` output of the github format).
+    /// The runners GitHub Classroom's grading reporter reads, one per task
+    /// and perf check (the github format writes each, base64, to the step
+    /// output named by its runner id).
     Classroom,
     /// Gradescope's `results.json`.
     Gradescope,
@@ -54,7 +58,7 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
             },
         ),
         Format::Classroom => {
-            serde_json::to_writer_pretty(&mut *out, &classroom::result(report))
+            serde_json::to_writer_pretty(&mut *out, &classroom::runners(report))
                 .map_err(io::Error::other)?;
             writeln!(out)
         }
@@ -123,6 +127,29 @@ fn label(exercise: &str, kind: &str, name: &str) -> String {
     format!("{exercise}: {kind} {name}")
 }
 
+/// Why a task is without its points, in one text, for the formats that
+/// give an item one string (Classroom, Gradescope): its first test that did
+/// not pass with that test's message; or, when no test ran, why the
+/// exercise did not run or compile; or that its filter selected no tests.
+/// `None` when the task has its points.
+fn task_reason(exercise: &ExerciseGrade, task: &TaskGrade) -> Option<String> {
+    if task.score == task.max_score {
+        return None;
+    }
+    let failing = task.tests.iter().find(|t| t.status != TestStatus::Passed);
+    Some(match (failing, &exercise.message) {
+        (Some(test), _) => format!(
+            "{} {}: {}",
+            test.name,
+            test_status(test.status),
+            test.message.as_deref().unwrap_or_default()
+        ),
+        (None, Some(message)) => message.clone(),
+        (None, None) if task.tests.is_empty() => "the task's filter selected no tests".to_owned(),
+        (None, None) => "not every test of the task ran".to_owned(),
+    })
+}
+
 /// How every report, and `dev check`, opens its word on an inconclusive
 /// perf check, so a reader learns one phrase for it.
 pub(crate) const BUSY_MACHINE: &str = "measured on a busy machine";
@@ -187,6 +214,25 @@ fn test_status(status: TestStatus) -> &'static str {
     }
 }
 
+/// How long the run took and how much of it was building, e.g. `1 min 1 s,
+/// 38.9 s of it building the tests`: the one wording every format uses.
+fn timing(report: &Report) -> String {
+    format!(
+        "{}, {} of it building the tests",
+        duration(report.elapsed_ms),
+        duration(report.build_ms)
+    )
+}
+
+/// `850 ms`, `38.9 s` or `4 min 53 s`.
+fn duration(millis: u64) -> String {
+    match millis {
+        0..1_000 => format!("{millis} ms"),
+        1_000..60_000 => format!("{:.1} s", millis as f64 / 1000.0),
+        _ => format!("{} min {} s", millis / 60_000, millis % 60_000 / 1000),
+    }
+}
+
 /// `1.93×`, or `-` when there is no number.
 fn times(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
@@ -228,6 +274,7 @@ pub(crate) mod sample {
             attempts: 1,
             rounds: 9,
             seed: Some(7),
+            duration_ms: 4_210,
             message: (status != PerfStatus::Passed).then(|| "measured 1.01×, needs 1.40×".into()),
         };
         Report {
@@ -236,6 +283,7 @@ pub(crate) mod sample {
             max_score: 100,
             source: "exercises".into(),
             elapsed_ms: 61_250,
+            build_ms: 38_900,
             machine: Machine {
                 cores: 2,
                 os: "linux x86_64".into(),

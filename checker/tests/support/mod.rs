@@ -138,9 +138,16 @@ impl FixtureCourse {
         }
     }
 
-    /// Runs `checker verify --format json` and parses the report.
+    /// Runs `checker verify --format json` and parses the report. The same
+    /// run writes its JUnit report too, which must validate against Jenkins'
+    /// xUnit schema and hold the JSON's counts ([`assert_valid_junit`]): so
+    /// every grade the suite makes checks the JUnit rendering of it.
     pub fn verify_json(&self, extra: &[&str]) -> (Run, serde_json::Value) {
-        let mut args = vec!["verify", "--format", "json"];
+        // Outside the course: nothing of the student's repository changes.
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let junit = elsewhere.path().join("junit.xml");
+        let also = format!("junit={}", junit.display());
+        let mut args = vec!["verify", "--format", "json", "--also", &also];
         args.extend_from_slice(extra);
         let run = self.checker(&args);
         let report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
@@ -149,6 +156,7 @@ impl FixtureCourse {
                 run.stdout, run.stderr
             )
         });
+        assert_valid_junit(&junit, &report);
         (run, report)
     }
 }
@@ -206,6 +214,97 @@ pub fn assert_valid_report(report: &serde_json::Value) {
     assert!(
         errors.is_empty(),
         "report does not match report.schema.json: {errors:#?}\n{report:#}"
+    );
+}
+
+/// Jenkins' xUnit JUnit schema, vendored (see `.ci/schemas/README.md`).
+pub fn xunit_schema() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/schemas/junit-10.xsd")
+}
+
+/// Whether `xml_path` validates against [`xunit_schema`], by libxml2's
+/// `xmllint`: `Ok(())`, `Err` with xmllint's complaint, or `None` when
+/// xmllint is not installed here and `CHECKER_REQUIRE_XMLLINT` is not set
+/// (`.ci/run` sets it and installs xmllint, so CI always validates).
+pub fn xunit_validation(xml_path: &Path) -> Option<Result<(), String>> {
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(xunit_schema())
+        .arg(xml_path)
+        .output();
+    match output {
+        Ok(output) if output.status.success() => Some(Ok(())),
+        Ok(output) => Some(Err(String::from_utf8_lossy(&output.stderr).into_owned())),
+        Err(error) if std::env::var_os("CHECKER_REQUIRE_XMLLINT").is_some() => {
+            panic!("xmllint must run here (CHECKER_REQUIRE_XMLLINT is set): {error}")
+        }
+        Err(_) => {
+            eprintln!(
+                "note: xmllint is not installed: JUnit reports are parsed but not validated \
+                 against the xUnit schema (Debian: libxml2-utils)"
+            );
+            None
+        }
+    }
+}
+
+/// Asserts that the JUnit report at `path` validates against Jenkins'
+/// xUnit schema and, read back by a JUnit parser (nextest's `quick-junit`),
+/// has a case for every graded test, task without tests and perf check of
+/// the JSON `report` (and the protected-files check), with the same number
+/// not passing.
+pub fn assert_valid_junit(path: &Path, report: &serde_json::Value) {
+    let xml = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("no JUnit report at {}: {e}", path.display()));
+    if let Some(Err(complaint)) = xunit_validation(path) {
+        panic!("the JUnit report does not validate against junit-10.xsd:\n{complaint}\n{xml}");
+    }
+    let parsed = quick_junit::Report::deserialize_from_str(&xml)
+        .unwrap_or_else(|e| panic!("the JUnit report does not parse: {e}\n{xml}"));
+    let cases: Vec<&quick_junit::TestCase> = parsed
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .collect();
+    let (mut expected, mut not_passing) = (0, 0);
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    for exercise in list(&report["exercises"]) {
+        for task in list(&exercise["tasks"]) {
+            let tests = list(&task["tests"]);
+            if tests.is_empty() {
+                expected += 1;
+                not_passing += usize::from(task["score"] != task["max_score"]);
+            }
+            for test in tests {
+                expected += 1;
+                not_passing += usize::from(test["status"] != "passed");
+            }
+        }
+        for check in list(&exercise["perf"]) {
+            expected += 1;
+            not_passing += usize::from(check["status"] != "passed");
+        }
+    }
+    if let Some(protected) = report.get("protected") {
+        expected += 1;
+        not_passing += usize::from(!list(&protected["changed"]).is_empty());
+    }
+    assert_eq!(cases.len(), expected, "cases in {xml}");
+    assert_eq!(parsed.tests, expected, "the root's tests count in {xml}");
+    let failing = cases
+        .iter()
+        .filter(|c| !matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
+        .count();
+    assert_eq!(failing, not_passing, "cases not passing in {xml}");
+    let non_success = cases
+        .iter()
+        .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::NonSuccess { .. }))
+        .count();
+    assert_eq!(parsed.failures + parsed.errors, non_success, "{xml}");
+    assert!(
+        cases.iter().all(|c| c.time.is_some()),
+        "every case has a time: {xml}"
     );
 }
 
