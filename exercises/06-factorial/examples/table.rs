@@ -32,8 +32,10 @@ use num_bigint::BigUint;
 
 /// Longest the naive loop may run for one n.
 const NAIVE_BUDGET: Duration = Duration::from_secs(20);
-/// Runs of each fast program per n; the best counts.
-const RUNS: usize = 3;
+/// Runs of each fast program per n; the best counts. Seven, not three: at
+/// 12 ms a run, one scheduler hiccup in three runs moved the parallel
+/// column by 10 % (1.63× once among 1.74-1.82×).
+const RUNS: usize = 7;
 /// How long the parallel column runs untimed before it is timed: a core
 /// that sat idle through the one-thread columns needs a moment to come back
 /// to full speed (on this course's 2-core VMs, 100000! in parallel took 19-25

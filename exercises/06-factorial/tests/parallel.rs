@@ -1,5 +1,6 @@
 //! Task 3: `parallel::{product_split_with, factorial_threads,
-//! product_join_with, mul_split_with, mul_parallel, factorial_parallel}`.
+//! product_join_with, mul_split_with, mul_parallel, balanced_split,
+//! factorial_parallel}`.
 
 mod common;
 
@@ -10,8 +11,8 @@ use std::thread::{self, ThreadId};
 
 use common::{LIVENESS, within};
 use factorial::parallel::{
-    MUL_SPLIT_MIN_BITS, factorial_parallel, factorial_threads, mul_parallel, mul_split_with,
-    product_join_with, product_split_with,
+    MUL_SPLIT_MIN_BITS, balanced_split, factorial_parallel, factorial_threads, mul_parallel,
+    mul_split_with, product_join_with, product_split_with,
 };
 use fixtures::factorials::{exact_values, known};
 use fixtures::perf::peak_during;
@@ -389,6 +390,43 @@ fn split_products_meet() -> usize {
 fn split_products_really_run_at_the_same_time() {
     let _proof = fixtures::proof::test_body();
     assert_eq!(split_products_meet(), 2);
+}
+
+/// log₂ of the product of `range`, summed factor by factor: its bit
+/// length, less than one.
+fn log2_product(range: Range<u64>) -> f64 {
+    range.map(|k| (k as f64).log2()).sum()
+}
+
+#[test]
+fn balanced_split_halves_the_product_not_the_count() {
+    let _proof = fixtures::proof::test_body();
+    let (small, large) = within(LIVENESS, "balanced_split", || {
+        let small: Vec<(u64, u64)> = (0..=50).map(|n| (n, balanced_split(n))).collect();
+        let large: Vec<(u64, u64)> = [1_000, 10_000, 100_000, 300_000]
+            .map(|n| (n, balanced_split(n)))
+            .to_vec();
+        (small, large)
+    });
+    for (n, m) in small {
+        if n < 2 {
+            assert_eq!(m, 1, "balanced_split({n})");
+        } else {
+            assert!(
+                (2..=n).contains(&m),
+                "balanced_split({n}) = {m}, not in 2..={n}"
+            );
+        }
+    }
+    for (n, m) in large {
+        let (low, high) = (log2_product(1..m), log2_product(m..n + 1));
+        assert!(
+            (low - high).abs() < 0.01 * low.max(high),
+            "balanced_split({n}) = {m}: the products have about {low:.0} and {high:.0} bits \
+             (the middle, {}, gives unequal halves: the numbers above it are longer)",
+            n / 2
+        );
+    }
 }
 
 #[test]
