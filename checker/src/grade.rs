@@ -6,12 +6,13 @@
 //! does not compile, hangs or crashes cannot cost another its grade.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PerfRecord};
 
+use crate::build_progress::{BuildWatch, remember_units, remembered_units};
 use crate::course::{Course, Exercise, PerfCheck, Source};
 use crate::locate::TestSources;
 use crate::nextest::{Listing, Nextest, PERF_TESTS, TestId, is_perf_test};
@@ -168,7 +169,23 @@ impl<'a> Grader<'a> {
             "  building and listing the tests of {package}…"
         ));
         let building = Instant::now();
-        let listing = self.nextest.list_all(&package);
+        let every = if std::io::stderr().is_terminal() {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_secs(15)
+        };
+        let root = &self.course.root;
+        let mut watch = BuildWatch::new(remembered_units(root, &package), every);
+        let progress = &mut *self.progress;
+        let listing = self.nextest.list_all(&package, &mut |line| {
+            if let Some(status) = watch.observe(line) {
+                // Best effort, as every progress line.
+                let _ = writeln!(progress, "  {status}");
+            }
+        });
+        if matches!(listing, Ok(Listing::Built(_))) {
+            remember_units(root, &package, watch.units());
+        }
         self.build += building.elapsed();
         match listing {
             Err(error) => self.unrunnable(

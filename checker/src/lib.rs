@@ -8,6 +8,7 @@
 //! [`run`] is the CLI edge that maps all of it onto exit codes.
 
 pub mod bench;
+pub mod build_progress;
 pub mod cargo_metadata;
 pub mod cli;
 pub mod commands;

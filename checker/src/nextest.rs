@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::process::{run_bounded, truncate_chars};
+use crate::process::{run_bounded, run_bounded_watching, truncate_chars};
 use crate::report::{TestResult, TestStatus};
 
 /// The nextest profile the checker grades with (see `.config/nextest.toml`).
@@ -208,11 +208,16 @@ impl Nextest {
         cmd
     }
 
-    /// Builds `package`'s tests and lists them all.
-    pub fn list_all(&self, package: &str) -> Result<Listing, NextestError> {
+    /// Builds `package`'s tests and lists them all, handing each line of the
+    /// build's output (cargo's JSON messages) to `on_line` as it comes.
+    pub fn list_all(
+        &self,
+        package: &str,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<Listing, NextestError> {
         let mut cmd = self.command("list", package);
         cmd.args(["--message-format", "json", "--cargo-message-format", "json"]);
-        let out = run_bounded(&mut cmd, LIST_LIMIT)?;
+        let out = run_bounded_watching(&mut cmd, LIST_LIMIT, on_line)?;
         if out.stderr.contains("did not match any packages") {
             return Err(NextestError::NoSuchPackage {
                 package: package.to_owned(),

@@ -30,6 +30,17 @@ pub const PROCESS_HEADROOM: u64 = 2048;
 /// [`crate::interrupt`], so Ctrl-C stops it and everything it started, and it
 /// runs under [`limit_processes`].
 pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Output> {
+    run_bounded_watching(command, limit, &mut |_| {})
+}
+
+/// [`run_bounded`], with `on_line` called on each line of standard output as
+/// it arrives (on the calling thread), so a long command can be followed
+/// while it runs: cargo's JSON messages name each unit it compiles.
+pub fn run_bounded_watching(
+    command: &mut Command,
+    limit: usize,
+    on_line: &mut dyn FnMut(&str),
+) -> std::io::Result<Output> {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -56,12 +67,11 @@ pub fn run_bounded(command: &mut Command, limit: usize) -> std::io::Result<Outpu
     // Drain both pipes at once: draining one after the other can deadlock
     // when the child fills the other pipe's buffer.
     let (stdout, stderr) = std::thread::scope(|scope| {
-        let out = scope.spawn(move || stdout.map(|s| drain(s, limit)).unwrap_or_default());
         let err = scope.spawn(move || stderr.map(|s| drain(s, limit)).unwrap_or_default());
-        (
-            out.join().unwrap_or_default(),
-            err.join().unwrap_or_default(),
-        )
+        let out = stdout
+            .map(|s| drain(LineTap::new(s, on_line), limit))
+            .unwrap_or_default();
+        (out, err.join().unwrap_or_default())
     });
     let status = child.wait()?;
     #[cfg(windows)]
@@ -299,6 +309,49 @@ pub fn drain(mut reader: impl Read, limit: usize) -> String {
     text
 }
 
+/// A reader that hands every complete line it passes on to a callback
+/// (lossily decoded; a line longer than [`LineTap::MAX_LINE`] bytes is
+/// passed on but not handed over, so a runaway line costs no memory).
+struct LineTap<'a, R> {
+    inner: R,
+    line: Vec<u8>,
+    overlong: bool,
+    on_line: &'a mut dyn FnMut(&str),
+}
+
+impl<'a, R> LineTap<'a, R> {
+    const MAX_LINE: usize = 1 << 20;
+
+    fn new(inner: R, on_line: &'a mut dyn FnMut(&str)) -> Self {
+        Self {
+            inner,
+            line: Vec::new(),
+            overlong: false,
+            on_line,
+        }
+    }
+}
+
+impl<R: Read> Read for LineTap<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &byte in &buf[..n] {
+            if byte == b'\n' {
+                if !self.overlong {
+                    (self.on_line)(&String::from_utf8_lossy(&self.line));
+                }
+                self.line.clear();
+                self.overlong = false;
+            } else if self.line.len() < Self::MAX_LINE {
+                self.line.push(byte);
+            } else {
+                self.overlong = true;
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// `text` cut to at most `max_chars` characters, marking the cut.
 pub fn truncate_chars(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
@@ -310,6 +363,15 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tap_hands_over_each_line_and_passes_everything_on() {
+        let mut lines = Vec::new();
+        let mut on_line = |line: &str| lines.push(line.to_owned());
+        let text = drain(LineTap::new(&b"one\ntwo\nthree"[..], &mut on_line), 100);
+        assert_eq!(text, "one\ntwo\nthree");
+        assert_eq!(lines, ["one", "two"], "a line is handed over once it ends");
+    }
 
     #[test]
     fn short_output_is_kept_whole() {
