@@ -107,7 +107,7 @@ impl<'a> Grader<'a> {
             max_score: grades.iter().map(|g| g.max_score).sum(),
             source: self.source.dir().to_owned(),
             elapsed_ms: millis_since(started),
-            build_ms: u64::try_from(self.build.as_millis()).unwrap_or(u64::MAX),
+            build_ms: millis(self.build),
             machine,
             exercises: grades,
             protected: None,
@@ -607,7 +607,12 @@ fn result_of(results: &BTreeMap<TestId, TestResult>, id: &TestId) -> TestResult 
 /// check, and checks not pending, are left as they are.
 /// Milliseconds since `started`, for the report's timings.
 pub fn millis_since(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    millis(started.elapsed())
+}
+
+/// `duration` in whole milliseconds, as the report keeps its timings.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn regrade_pending(
