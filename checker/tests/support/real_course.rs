@@ -18,9 +18,9 @@ use super::FixtureCourse;
 /// Everything else is the real course's, read when the test runs: the
 /// exercise's manifest, tests and helper programs; the workspace manifest
 /// (lints, shared dependencies, the optimised `dev` profile perf records
-/// need), with only this member and the real `fixtures` crate by absolute
-/// path; `Cargo.lock`, so dependencies are the versions students get; the
-/// nextest config, whose grading timeouts the real tests are written for
+/// need), with only this member and the real `fixtures` and
+/// `workspace-hack` crates by absolute path; `Cargo.lock`, so dependencies
+/// are the versions students get; the nextest config, whose grading timeouts the real tests are written for
 /// (the toy courses' 3 s kill is shorter than their 5 s liveness bound),
 /// less its starter filter; and the kept `course.toml` entries, thresholds
 /// and points included. Keeping only some entries keeps a grade short.
@@ -174,15 +174,20 @@ fn one_member_workspace(real: &Path, name: &str) -> String {
         "members".into(),
         vec![toml::Value::from(format!("exercises/{name}"))].into(),
     );
-    let fixtures = real.join("fixtures");
-    let fixtures = fixtures.to_str().expect("a UTF-8 path");
     let dependencies = workspace
         .get_mut("dependencies")
         .and_then(toml::Value::as_table_mut)
         .expect("[workspace.dependencies]");
-    let mut path = toml::Table::new();
-    path.insert("path".into(), fixtures.into());
-    dependencies.insert("fixtures".into(), path.into());
+    // The course's own crates, outside the copy: the real ones, by absolute
+    // path, with the features the real workspace gives them.
+    for local in ["fixtures", "workspace-hack"] {
+        let entry = dependencies
+            .get_mut(local)
+            .and_then(toml::Value::as_table_mut)
+            .unwrap_or_else(|| panic!("[workspace.dependencies] {local} is a table"));
+        let path = real.join(local);
+        entry.insert("path".into(), path.to_str().expect("a UTF-8 path").into());
+    }
     manifest.to_string()
 }
 
