@@ -98,6 +98,7 @@ pub fn check(
         check_tests_are_armed(&course.root, exercise, &mut findings);
     }
     check_classroom_runners(course, &mut findings);
+    check_grading_isolation(course, &mut findings);
     findings
 }
 
@@ -144,6 +145,75 @@ fn check_classroom_runners(course: &Course, findings: &mut Findings) {
             classroom::reporter_step_lines(&expected)
         ));
     }
+}
+
+/// `grade.yml` builds the checker that grades from nothing the repository's
+/// Actions cache restores, and restores no programs from it: that cache is
+/// written by the repository's own runs, which a student can change for one
+/// run (a workflow edit, reverted afterwards) to leave a forged cargo, a
+/// forged dependency source or a forged checker artifact for every later
+/// run. (The student's own code may be built from the cache: a forged
+/// dependency there runs where that code already runs.)
+fn check_grading_isolation(course: &Course, findings: &mut Findings) {
+    // A missing workflow was already reported by `check_classroom_runners`.
+    if let Ok(workflow) = std::fs::read_to_string(course.root.join(GRADE_WORKFLOW)) {
+        let problems = grading_isolation_problems(&workflow);
+        findings.problems.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{GRADE_WORKFLOW}: {p}")),
+        );
+    }
+}
+
+/// What [`check_grading_isolation`] finds wrong in the workflow's text.
+fn grading_isolation_problems(workflow: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let lines: Vec<&str> = workflow.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    for (at, line) in lines.iter().enumerate() {
+        let Some(step) = line.trim_start().strip_prefix("- ") else {
+            continue;
+        };
+        if !step.starts_with("uses: Swatinem/rust-cache") {
+            continue;
+        }
+        // The step's lines: up to the next one indented no deeper than its `- `.
+        let body = lines[at + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || indent(l) > indent(line));
+        let no_bin = body
+            .map(|l| l.trim().replace(['"', '\''], ""))
+            .any(|l| l == "cache-bin: false");
+        if !no_bin {
+            problems.push(format!(
+                "line {}: Swatinem/rust-cache restores ~/.cargo/bin (cargo itself) from a cache \
+                 the student's runs write; give it `with: cache-bin: \"false\"`",
+                at + 1
+            ));
+        }
+    }
+    let builds: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.contains("cargo build -p checker"))
+        .collect();
+    if builds.is_empty() {
+        problems
+            .push("no step builds the checker from the template (`cargo build -p checker`)".into());
+    }
+    for build in builds {
+        if !build.contains("CARGO_HOME=\"$RUNNER_TEMP/")
+            || !build.contains("--target-dir \"$RUNNER_TEMP/")
+        {
+            problems.push(format!(
+                "the template checker is built with the cache's cargo home or target dir: \
+                 `{}` should set CARGO_HOME=\"$RUNNER_TEMP/…\" and --target-dir \"$RUNNER_TEMP/…\"",
+                build.trim()
+            ));
+        }
+    }
+    problems
 }
 
 /// `(ID, id)` of a line `ID_RESULTS: ${{ steps.checker.outputs.id }}`.
@@ -425,6 +495,40 @@ mod tests {
             "{}",
             findings.problems[0]
         );
+    }
+
+    #[test]
+    fn the_grading_checker_is_built_from_nothing_the_cache_restores() {
+        let real = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap()
+                .join(GRADE_WORKFLOW),
+        )
+        .unwrap();
+        assert_eq!(grading_isolation_problems(&real), Vec::<String>::new());
+
+        // The cache's programs restored (the action's default).
+        let with_bin = real.replace("          cache-bin: \"false\"\n", "");
+        assert_ne!(with_bin, real);
+        let problems = grading_isolation_problems(&with_bin);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("cache-bin"), "{}", problems[0]);
+
+        // The checker built in the cached target dir, with the cached registry.
+        let cached = real
+            .replace("CARGO_HOME=\"$RUNNER_TEMP/template-cargo-home\" ", "")
+            .replace(
+                "\"$RUNNER_TEMP/template-checker\"",
+                "\"$GITHUB_WORKSPACE/target/t\"",
+            );
+        let problems = grading_isolation_problems(&cached);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("CARGO_HOME"), "{}", problems[0]);
+
+        // No template build at all.
+        let problems = grading_isolation_problems("jobs:\n  grade:\n    steps: []\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

@@ -41,14 +41,31 @@ pub fn one_thread(range: Range<u64>) -> u64 {
     range.filter(|&n| is_prime(n)).count() as u64
 }
 
-pub fn two_threads(range: Range<u64>) -> u64 {
-    let mid = range.start + (range.end - range.start) / 2;
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| one_thread(range.start..mid));
-        let b = s.spawn(|| one_thread(mid..range.end));
-        (a.join().unwrap(), b.join().unwrap())
-    });
-    a + b
+/// Honest and fair: blocks of 1024 numbers dealt round-robin to one thread
+/// per core. (Two halves would not do: the window's upper half costs more,
+/// by design of `prime_window`, so a halving earns about 1.5× on two cores,
+/// under the 1.6× this course asks, and fails honestly.)
+pub fn fair_threads(range: Range<u64>) -> u64 {
+    const BLOCK: u64 = 1024;
+    let threads = fixtures::perf::available_parallelism() as u64;
+    let blocks = (range.end - range.start).div_ceil(BLOCK);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = range.clone();
+                s.spawn(move || {
+                    (t..blocks)
+                        .step_by(threads as usize)
+                        .map(|b| {
+                            let start = range.start + b * BLOCK;
+                            one_thread(start..(start + BLOCK).min(range.end))
+                        })
+                        .sum::<u64>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
 }
 
 /// Rewrites the tests of an exercise graded later so they pass trivially.
@@ -169,7 +186,7 @@ fn tampers() { let _proof = fixtures::proof::test_body(); forgeries::rewrite_lat
 #[test]
 fn spins_off() { let _proof = fixtures::proof::test_body(); assert!(forgeries::start_detached_spinner()); }
 #[test]
-fn perf_honest() { let _proof = fixtures::proof::test_body(); cpu("honest", forgeries::two_threads); }
+fn perf_honest() { let _proof = fixtures::proof::test_body(); cpu("honest", forgeries::fair_threads); }
 #[test]
 fn perf_forged_record() { let _proof = fixtures::proof::test_body(); cpu("forged-record", forgeries::forged_record_then_exit); }
 #[test]
