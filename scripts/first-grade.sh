@@ -4,6 +4,7 @@
 # earlier cargo use), one after the other, and the table the README quotes.
 #
 # Usage: scripts/first-grade.sh [REPOSITORY]   (default: this checkout's)
+#        FIRST_GRADE_LOGS=DIR scripts/first-grade.sh   (keeps the outputs)
 #
 # It clones REPOSITORY's HEAD into a temporary folder, runs `cargo fetch`
 # there (not timed), then times `cargo checker verify` (the first grade of
@@ -16,7 +17,15 @@ set -euo pipefail
 
 repo="${1:-$(git rev-parse --show-toplevel)}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# FIRST_GRADE_LOGS=DIR keeps both commands' output there (per-test times).
+keep_logs() {
+    if [ -n "${FIRST_GRADE_LOGS:-}" ]; then
+        mkdir -p "$FIRST_GRADE_LOGS"
+        cp "$work"/*.out "$work"/*.err "$FIRST_GRADE_LOGS"/ 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap keep_logs EXIT
 
 git clone -q "$repo" "$work/course"
 cd "$work/course"
