@@ -147,13 +147,13 @@ fn check_classroom_runners(course: &Course, findings: &mut Findings) {
     }
 }
 
-/// `grade.yml` builds the checker that grades from nothing the repository's
-/// Actions cache restores, and restores no programs from it: that cache is
-/// written by the repository's own runs, which a student can change for one
-/// run (a workflow edit, reverted afterwards) to leave a forged cargo, a
-/// forged dependency source or a forged checker artifact for every later
-/// run. (The student's own code may be built from the cache: a forged
-/// dependency there runs where that code already runs.)
+/// `grade.yml` runs nothing built or fetched by an earlier run or committed
+/// by the student: no cache action (the Actions cache is written by the
+/// repository's own runs, which a student can change for one run and change
+/// back, leaving a cargo, a dependency source or a compiled build script that
+/// would run outside the tests' sandbox in every later run), a checkout's
+/// `target/` removed, and the checker that grades built with its own cargo
+/// home and target dir outside the checkout.
 fn check_grading_isolation(course: &Course, findings: &mut Findings) {
     // A missing workflow was already reported by `check_classroom_runners`.
     if let Ok(workflow) = std::fs::read_to_string(course.root.join(GRADE_WORKFLOW)) {
@@ -166,36 +166,40 @@ fn check_grading_isolation(course: &Course, findings: &mut Findings) {
     }
 }
 
+/// Actions that restore files saved by earlier runs of the repository.
+const CACHE_ACTIONS: [&str; 3] = [
+    "Swatinem/rust-cache",
+    "actions/cache",
+    "mozilla-actions/sccache",
+];
+
 /// What [`check_grading_isolation`] finds wrong in the workflow's text.
 fn grading_isolation_problems(workflow: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    let lines: Vec<&str> = workflow.lines().collect();
-    let indent = |line: &str| line.len() - line.trim_start().len();
-    for (at, line) in lines.iter().enumerate() {
-        let Some(step) = line.trim_start().strip_prefix("- ") else {
-            continue;
-        };
-        if !step.starts_with("uses: Swatinem/rust-cache") {
-            continue;
-        }
-        // The step's lines: up to the next one indented no deeper than its `- `.
-        let body = lines[at + 1..]
-            .iter()
-            .take_while(|l| l.trim().is_empty() || indent(l) > indent(line));
-        let no_bin = body
-            .map(|l| l.trim().replace(['"', '\''], ""))
-            .any(|l| l == "cache-bin: false");
-        if !no_bin {
+    for (at, line) in workflow.lines().enumerate() {
+        let step = line.trim_start().trim_start_matches("- ");
+        if let Some(action) = step.strip_prefix("uses:").map(str::trim)
+            && CACHE_ACTIONS.iter().any(|cache| action.starts_with(cache))
+        {
             problems.push(format!(
-                "line {}: Swatinem/rust-cache restores ~/.cargo/bin (cargo itself) from a cache \
-                 the student's runs write; give it `with: cache-bin: \"false\"`",
+                "line {}: `{action}` restores what an earlier run saved, which a student's \
+                 changed workflow can forge; grading must build from the registry",
                 at + 1
             ));
         }
     }
-    let builds: Vec<&str> = lines
-        .iter()
-        .copied()
+    if !workflow
+        .lines()
+        .any(|l| l.trim() == "rm -rf \"$GITHUB_WORKSPACE/target\"")
+    {
+        problems.push(
+            "no `rm -rf \"$GITHUB_WORKSPACE/target\"` before grading: a target/ committed by \
+             the student would be built upon"
+                .into(),
+        );
+    }
+    let builds: Vec<&str> = workflow
+        .lines()
         .filter(|l| l.contains("cargo build -p checker"))
         .collect();
     if builds.is_empty() {
@@ -207,8 +211,8 @@ fn grading_isolation_problems(workflow: &str) -> Vec<String> {
             || !build.contains("--target-dir \"$RUNNER_TEMP/")
         {
             problems.push(format!(
-                "the template checker is built with the cache's cargo home or target dir: \
-                 `{}` should set CARGO_HOME=\"$RUNNER_TEMP/…\" and --target-dir \"$RUNNER_TEMP/…\"",
+                "`{}` should build with CARGO_HOME=\"$RUNNER_TEMP/…\" and --target-dir \
+                 \"$RUNNER_TEMP/…\": nothing of the checkout's or of an earlier run's",
                 build.trim()
             ));
         }
@@ -498,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn the_grading_checker_is_built_from_nothing_the_cache_restores() {
+    fn grading_runs_nothing_an_earlier_run_or_the_checkout_left() {
         let real = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .parent()
@@ -508,27 +512,38 @@ mod tests {
         .unwrap();
         assert_eq!(grading_isolation_problems(&real), Vec::<String>::new());
 
-        // The cache's programs restored (the action's default).
-        let with_bin = real.replace("          cache-bin: \"false\"\n", "");
-        assert_ne!(with_bin, real);
-        let problems = grading_isolation_problems(&with_bin);
+        // A build cache restored before grading.
+        let cached = real.replace(
+            "      - name: Install cargo-nextest\n",
+            "      - uses: Swatinem/rust-cache@v2\n      - name: Install cargo-nextest\n",
+        );
+        assert_ne!(cached, real);
+        let problems = grading_isolation_problems(&cached);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("cache-bin"), "{}", problems[0]);
+        assert!(problems[0].contains("rust-cache"), "{}", problems[0]);
 
-        // The checker built in the cached target dir, with the cached registry.
-        let cached = real
+        // The checkout's target/ kept.
+        let kept = real.replace("rm -rf \"$GITHUB_WORKSPACE/target\"", "true");
+        assert_ne!(kept, real);
+        let problems = grading_isolation_problems(&kept);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("committed"), "{}", problems[0]);
+
+        // The checker built in the checkout's target dir, with ~/.cargo.
+        let inside = real
             .replace("CARGO_HOME=\"$RUNNER_TEMP/template-cargo-home\" ", "")
             .replace(
                 "\"$RUNNER_TEMP/template-checker\"",
                 "\"$GITHUB_WORKSPACE/target/t\"",
             );
-        let problems = grading_isolation_problems(&cached);
+        assert_ne!(inside, real);
+        let problems = grading_isolation_problems(&inside);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("CARGO_HOME"), "{}", problems[0]);
 
         // No template build at all.
         let problems = grading_isolation_problems("jobs:\n  grade:\n    steps: []\n");
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

@@ -218,7 +218,7 @@ impl Nextest {
         let mut cmd = self.command("list", package);
         cmd.args(["--message-format", "json", "--cargo-message-format", "json"]);
         let out = run_bounded_watching(&mut cmd, LIST_LIMIT, on_line)?;
-        if out.stderr.contains("did not match any packages") {
+        if !out.status.success() && names_no_such_package(&out.stderr) {
             return Err(NextestError::NoSuchPackage {
                 package: package.to_owned(),
             });
@@ -319,6 +319,17 @@ impl Nextest {
             .join(PROFILE)
             .join("junit.xml")
     }
+}
+
+/// Whether cargo's `stderr` is the error of a `--package` that names no
+/// package of the workspace. Only an `error:` line counts: cargo also warns
+/// "profile package spec `x` … did not match any packages" for a profile
+/// override of a crate this build does not use, which is no such error.
+fn names_no_such_package(stderr: &str) -> bool {
+    stderr.lines().any(|line| {
+        line.starts_with("error: package ID specification")
+            && line.contains("did not match any packages")
+    })
 }
 
 /// The cargo target selection that builds one test binary, named as in
@@ -647,6 +658,15 @@ test result: ok. 0 passed; 0 failed</system-out></testcase>
         assert!(is_perf_test("timing::perf_pool"));
         assert!(!is_perf_test("superf_thing"));
         assert!(!is_perf_test("x::not_perf_"));
+    }
+
+    #[test]
+    fn only_cargos_error_names_a_missing_package() {
+        let missing = "error: package ID specification `nope` did not match any packages\n";
+        assert!(names_no_such_package(missing));
+        let warned = "warning: profile package spec `checker` in profile `dev` did not match any \
+                      packages\n   Compiling x v0.1.0\n";
+        assert!(!names_no_such_package(warned));
     }
 
     #[test]
