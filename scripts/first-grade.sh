@@ -39,6 +39,7 @@ start="$(now)"
 status=0
 cargo checker verify >"$work/verify.out" 2>"$work/verify.err" || status=$?
 verified="$(now)"
+echo "cargo checker verify: $(seconds "$start" "$verified") s (exit $status)" >&2
 if [ "$status" -gt 1 ]; then
     echo "cargo checker verify failed (exit $status):" >&2
     tail -20 "$work/verify.err" >&2
@@ -50,6 +51,7 @@ cargo nextest run --workspace >"$work/tests.out" 2>&1 || {
     exit 1
 }
 tested="$(now)"
+echo "cargo nextest run --workspace: $(seconds "$verified" "$tested") s" >&2
 cargo checker verify >/dev/null 2>&1 || true
 again="$(now)"
 
