@@ -23,7 +23,9 @@ use super::FixtureCourse;
 /// are the versions students get; the nextest config, whose grading timeouts the real tests are written for
 /// (the toy courses' 3 s kill is shorter than their 5 s liveness bound),
 /// less its starter filter; and the kept `course.toml` entries, thresholds
-/// and points included. Keeping only some entries keeps a grade short.
+/// and points included. Keeping only some entries keeps a grade short, and
+/// so does leaving out the test files none of them runs: each is one more
+/// test binary to compile, optimised, for every copy.
 ///
 /// The target dir is shared with the other fixture courses, so the
 /// dependencies build once per suite. Two such courses of the same exercise
@@ -39,6 +41,7 @@ pub fn one_exercise(name: &str, tasks: &[&str], perfs: &[&str]) -> FixtureCourse
     course.write(".config/nextest.toml", &grading_config(&real));
     let to = course.root().join("exercises").join(name);
     copy_tree(&real.join("exercises").join(name), &to, &["src", "target"]);
+    remove_unrun_test_files(&to.join("tests"), &real, name, tasks, perfs);
     copy_tree(
         &real.join("solutions").join(name).join("src"),
         &to.join("src"),
@@ -141,6 +144,55 @@ fn one_exercise_catalogue(real: &Path, name: &str, tasks: &[&str], perfs: &[&str
     cut.insert("format_version".into(), catalogue["format_version"].clone());
     cut.insert("exercise".into(), vec![toml::Value::from(exercise)].into());
     cut.to_string()
+}
+
+/// Removes from the copied `tests` folder of exercise `name` each test file
+/// (one test binary) that none of the kept tasks and perf checks runs.
+///
+/// A task names its tests by binary (`binary(spawn_join)` runs
+/// `tests/spawn_join.rs`) and every perf test lives in `tests/perf.rs`. A
+/// kept task whose filter is anything else might run any binary: then every
+/// test file stays. Folders (`tests/common/`) always stay.
+fn remove_unrun_test_files(tests: &Path, real: &Path, name: &str, tasks: &[&str], perfs: &[&str]) {
+    let catalogue: toml::Table = read(&real.join("course.toml"))
+        .parse()
+        .expect("course.toml is TOML");
+    let exercise = catalogue["exercise"]
+        .as_array()
+        .and_then(|all| all.iter().find(|e| e["name"].as_str() == Some(name)))
+        .unwrap_or_else(|| panic!("no exercise {name} in course.toml"));
+    let mut run = Vec::new();
+    for task in exercise["task"].as_array().into_iter().flatten() {
+        if !task["name"].as_str().is_some_and(|n| tasks.contains(&n)) {
+            continue;
+        }
+        let filter = task["filter"].as_str().unwrap_or_default();
+        match filter
+            .strip_prefix("binary(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .filter(|binary| {
+                binary
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }) {
+            Some(binary) => run.push(format!("{binary}.rs")),
+            None => return,
+        }
+    }
+    if !perfs.is_empty() {
+        run.push("perf.rs".to_owned());
+    }
+    for entry in std::fs::read_dir(tests).unwrap_or_else(|e| panic!("{}: {e}", tests.display())) {
+        let path = entry.expect("a folder entry").path();
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_file() && !run.iter().any(|kept| kept == file_name) {
+            std::fs::remove_file(&path)
+                .unwrap_or_else(|e| panic!("remove {}: {e}", path.display()));
+        }
+    }
 }
 
 /// The real nextest config without its `default-filter`: that filter names
