@@ -36,6 +36,20 @@ pub enum Command {
     },
     /// Show every exercise and task, done or pending, and what to do next.
     List,
+    /// Measure one perf check at 1, 2, … threads (workers for I/O) and draw
+    /// its speedup against them, beside the ideal and an Amdahl fit. A
+    /// learning tool: it never changes a grade.
+    Scale {
+        /// The perf check, as course.toml and the report name it (e.g.
+        /// `cpu-count-primes`).
+        check: String,
+        /// Measure the reference solution instead of your code.
+        #[arg(long)]
+        solutions: bool,
+        /// Also write the curve as a self-contained HTML page to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Print the hint of a task or perf check.
     Hint {
         /// The task's or check's name, as the report shows it.

@@ -118,19 +118,24 @@ impl PerfCheck {
     /// and do not apply on one core; I/O checks need `efficiency × workers`
     /// whatever the cores.
     pub fn requirement(&self, cores: usize) -> Requirement {
+        let ideal = self.ideal(cores);
+        if self.kind == PerfKind::Cpu && ideal <= 1.0 {
+            Requirement::NotApplicable
+        } else {
+            Requirement::Speedup(self.efficiency * ideal)
+        }
+    }
+
+    /// The speedup perfect parallel work would show on `cores` cores: one per
+    /// core the work can use (`min(cores, work_units)`) for a CPU check, one
+    /// per worker for an I/O check, whatever the cores (waiting takes none).
+    pub fn ideal(&self, cores: usize) -> f64 {
         match self.kind {
             PerfKind::Cpu => {
                 let units = self.work_units.map_or(usize::MAX, |u| u as usize);
-                let ideal = cores.min(units);
-                if ideal <= 1 {
-                    Requirement::NotApplicable
-                } else {
-                    Requirement::Speedup(self.efficiency * ideal as f64)
-                }
+                cores.min(units) as f64
             }
-            PerfKind::Io => {
-                Requirement::Speedup(self.efficiency * f64::from(self.workers.unwrap_or(1)))
-            }
+            PerfKind::Io => f64::from(self.workers.unwrap_or(1)),
         }
     }
 

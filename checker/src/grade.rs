@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PerfRecord};
+use fixtures::perf::{PERF_DIR_ENV, PERF_SEED_ENV, PERF_THREADS_ENV, PerfRecord};
 
 use crate::build_progress::{BuildWatch, remember_units, remembered_units};
 use crate::course::{Course, Exercise, PerfCheck, Source};
@@ -442,6 +442,7 @@ impl<'a> Grader<'a> {
                 check,
                 &record_root.join(format!("attempt-{attempt}")),
                 seed,
+                None,
             )
         });
         grade.attempts += earlier;
@@ -492,13 +493,16 @@ impl<'a> Grader<'a> {
     }
 }
 
-/// Runs one perf test with a fresh record directory and reads what it wrote.
-fn measure_once(
+/// Runs one perf test with a fresh record directory and reads what it wrote;
+/// with `threads`, the test gives the code under test that many threads or
+/// workers instead of its own count (`checker scale` only: never a grade).
+pub(crate) fn measure_once(
     nextest: &Nextest,
     package: &str,
     check: &PerfCheck,
     dir: &Path,
     seed: Option<u64>,
+    threads: Option<u32>,
 ) -> Measurement {
     if let Err(e) = std::fs::remove_dir_all(dir)
         && e.kind() != std::io::ErrorKind::NotFound
@@ -513,6 +517,10 @@ fn measure_once(
     let mut env = vec![(PERF_DIR_ENV, dir.as_os_str())];
     if let Some(seed) = &seed {
         env.push((PERF_SEED_ENV, std::ffi::OsStr::new(seed)));
+    }
+    let threads = threads.map(|n| n.to_string());
+    if let Some(threads) = &threads {
+        env.push((PERF_THREADS_ENV, std::ffi::OsStr::new(threads)));
     }
     let results = match nextest.run(package, &filter, &env) {
         Ok(results) => results,
@@ -770,6 +778,7 @@ mod tests {
             speedup: Some(1.5),
             interval: None,
             required: Some(1.4),
+            ideal: Some(2.0),
             rule: check.rule(),
             cpu_utilization: Some(1.6),
             calibration_speedup: Some(1.9),
@@ -780,6 +789,8 @@ mod tests {
             max_score,
             attempts,
             rounds: 7,
+            round_speedups: vec![1.5; 7],
+            calibration_round_speedups: vec![1.9; 7],
             seed: Some(1),
             duration_ms: 0,
             message: None,

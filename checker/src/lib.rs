@@ -4,7 +4,7 @@
 //! Grading is a pipeline of plain data:
 //! [`course`] (catalogue) → [`nextest`] (JUnit results, test lists) and
 //! [`perf`] (records → perf grades) → [`grade`] (assembles the
-//! [`report::Report`]) → [`render`] (human, JSON, JUnit, Markdown).
+//! [`report::Report`]) → [`render`] (human, JSON, JUnit, Markdown, HTML, …).
 //! [`run`] is the CLI edge that maps all of it onto exit codes.
 
 pub mod bench;
@@ -27,6 +27,7 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod runner;
+pub mod scaling;
 pub mod store;
 pub mod task_map;
 pub mod term;

@@ -201,6 +201,10 @@ impl Nextest {
         for variable in crate::workflow_files::VARIABLES {
             cmd.env_remove(variable);
         }
+        // Only `checker scale` asks a perf test for another thread count,
+        // and it says so per run: one inherited from the shell never reaches a
+        // graded measurement.
+        cmd.env_remove(fixtures::perf::PERF_THREADS_ENV);
         cmd.env("CARGO_TERM_COLOR", "never")
             .env("NEXTEST_HIDE_PROGRESS_BAR", "1")
             // Short panic messages: the report wants the assertion, not a backtrace.

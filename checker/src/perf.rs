@@ -96,6 +96,21 @@ pub fn grade_within(
     check: &PerfCheck,
     cores: usize,
     attempts: u32,
+    measure: impl FnMut(u32) -> Measurement,
+) -> PerfGrade {
+    let mut grade = decide(check, cores, attempts, measure);
+    if grade.required.is_some() {
+        grade.ideal = Some(check.ideal(cores));
+    }
+    grade
+}
+
+/// The rules of [`grade_within`], without the ideal speedup every grade
+/// with a requirement also carries.
+fn decide(
+    check: &PerfCheck,
+    cores: usize,
+    attempts: u32,
     mut measure: impl FnMut(u32) -> Measurement,
 ) -> PerfGrade {
     let attempts = attempts.max(1);
@@ -220,6 +235,12 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
         peak_threads: record.peak_threads,
         peak_processes: record.peak_processes,
         rounds: u32::try_from(record.rounds.len()).unwrap_or(u32::MAX),
+        calibration_round_speedups: record
+            .rounds
+            .iter()
+            .filter_map(|round| round.calibration_speedup())
+            .collect(),
+        round_speedups: speedups.clone(),
         seed: Some(record.seed),
         ..blank(check, Some(required), PerfStatus::Error, attempt)
     };
@@ -332,6 +353,7 @@ fn blank(check: &PerfCheck, required: Option<f64>, status: PerfStatus, attempts:
         speedup: None,
         interval: None,
         required,
+        ideal: None,
         rule: check.rule(),
         cpu_utilization: None,
         calibration_speedup: None,
@@ -346,6 +368,8 @@ fn blank(check: &PerfCheck, required: Option<f64>, status: PerfStatus, attempts:
         },
         attempts,
         rounds: 0,
+        round_speedups: Vec::new(),
+        calibration_round_speedups: Vec::new(),
         seed: None,
         duration_ms: 0,
         message: None,
@@ -358,6 +382,7 @@ pub fn not_run(check: &PerfCheck, cores: usize, why: &str) -> PerfGrade {
         Requirement::NotApplicable => not_applicable(check, cores),
         Requirement::Speedup(required) => PerfGrade {
             message: Some(why.to_owned()),
+            ideal: Some(check.ideal(cores)),
             ..blank(check, Some(required), PerfStatus::NotRun, 0)
         },
     }

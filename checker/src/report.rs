@@ -220,6 +220,10 @@ pub struct PerfGrade {
     pub interval: Option<[f64; 2]>,
     /// Speedup required on this machine (absent when not applicable).
     pub required: Option<f64>,
+    /// The speedup perfect parallel work would show here: the cores the work
+    /// can use (CPU) or the workers (I/O). Absent when not applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal: Option<f64>,
     /// The threshold rule, e.g. `0.7 × cores`.
     pub rule: String,
     /// Median CPU time ÷ wall time of the student's code.
@@ -243,6 +247,15 @@ pub struct PerfGrade {
     pub attempts: u32,
     /// Rounds in the deciding measurement.
     pub rounds: u32,
+    /// The student's code's speedup in each of those rounds, in round order:
+    /// what the median and its interval were taken from (the HTML report
+    /// plots them). Absent when nothing was measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub round_speedups: Vec<f64>,
+    /// The calibration job's speedup in each of those rounds: what this
+    /// machine's cores gave known-parallel work at the same time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibration_round_speedups: Vec<f64>,
     /// Wall time of every measurement of this check, re-measures included.
     #[serde(default)]
     pub duration_ms: u64,

@@ -81,6 +81,26 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
+        Command::Scale {
+            check,
+            solutions,
+            html,
+        } => {
+            let source = if solutions {
+                Source::Solutions
+            } else {
+                Source::Exercises
+            };
+            crate::commands::scale::scale(
+                &course,
+                &check,
+                source,
+                html.as_deref(),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Verify(_) | Command::Schema | Command::Bench | Command::BenchWorker { .. } => {
             Ok(ExitCode::SUCCESS)
         }

@@ -69,7 +69,7 @@ fn perf_two_threads() {
         &config("two-threads"),
         |seed| fixtures::inputs::prime_window(seed, WINDOW),
         |r| fixtures::baselines::count_primes(r.clone()),
-        |r| primes::strided(r.clone(), available_parallelism()),
+        |r| primes::strided(r.clone(), fixtures::perf::threads()),
     );
 }
 "#;
@@ -144,6 +144,87 @@ fn perf_one_thread_is_never_credited_and_two_threads_never_failed() {
         two["cpu_utilization"].as_f64().unwrap_or_default(),
         two["calibration_speedup"].as_f64().unwrap_or_default(),
     );
+}
+
+/// `checker scale`: the two-thread version's curve rises to the cores and
+/// fits a small serial fraction; the one-thread version's stays flat and
+/// fits as all serial. Neither run changes the last grade.
+#[test]
+fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
+    let course = course("primes-scale");
+    let page = course.root().join("scale.html");
+    let page_arg = page.to_str().expect("a UTF-8 path");
+    let rising = course.checker(&["scale", "two-threads", "--html", page_arg]);
+    assert_eq!(rising.code, Some(0), "stderr:\n{}", rising.stderr);
+    let flat = course.checker(&["scale", "one-thread"]);
+    assert_eq!(flat.code, Some(0), "stderr:\n{}", flat.stderr);
+    eprintln!("{}{}", rising.stdout, flat.stdout);
+    let html = std::fs::read_to_string(&page).expect("the page is written");
+    checker::render::html::well_formed(&html).expect("a well-formed page");
+    assert!(
+        html.contains("<desc>Speedup of two-threads against threads"),
+        "{html}"
+    );
+    assert!(
+        !course
+            .root()
+            .join("target/checker/last-report.json")
+            .exists(),
+        "scale grades nothing"
+    );
+
+    let cores = fixtures::perf::available_parallelism();
+    let speedups = |stdout: &str| -> Vec<(u32, f64)> {
+        stdout
+            .lines()
+            .filter_map(|line| {
+                let threads = line.split_whitespace().next()?.parse().ok()?;
+                let speedup = line
+                    .split('×')
+                    .next()?
+                    .split_whitespace()
+                    .last()?
+                    .parse()
+                    .ok()?;
+                Some((threads, speedup))
+            })
+            .collect()
+    };
+    let (rising_points, flat_points) = (speedups(&rising.stdout), speedups(&flat.stdout));
+    let counts: Vec<u32> = rising_points.iter().map(|&(n, _)| n).collect();
+    let twice = u32::try_from(cores * 2).unwrap_or(u32::MAX);
+    assert_eq!(counts.first(), Some(&1), "{}", rising.stdout);
+    assert_eq!(counts.last(), Some(&twice), "{}", rising.stdout);
+    assert!(
+        rising.stdout.contains("serial fraction"),
+        "{}",
+        rising.stdout
+    );
+    if cores < 2 {
+        return;
+    }
+    let at = |points: &[(u32, f64)], n: u32| points.iter().find(|p| p.0 == n).map(|p| p.1);
+    let two = at(&rising_points, 2).unwrap_or_default();
+    assert!(
+        two > 1.4,
+        "two threads on {cores} cores: {two:.2}×\n{}",
+        rising.stdout
+    );
+    assert!(
+        flat_points.iter().all(|&(_, s)| s < 1.25),
+        "a one-thread version stays flat:\n{}",
+        flat.stdout
+    );
+    let serial = |stdout: &str| -> f64 {
+        stdout
+            .split("serial fraction ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    assert!(serial(&rising.stdout) < 30.0, "{}", rising.stdout);
+    assert!(serial(&flat.stdout) > 70.0, "{}", flat.stdout);
 }
 
 #[test]

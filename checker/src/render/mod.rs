@@ -6,9 +6,11 @@
 pub mod classroom;
 pub mod github;
 mod gradescope;
+pub mod html;
 mod human;
 mod junit;
 mod markdown;
+mod plot;
 
 use std::io::{self, Write};
 
@@ -37,6 +39,9 @@ pub enum Format {
     Classroom,
     /// Gradescope's `results.json`.
     Gradescope,
+    /// One self-contained HTML page: the grade, and a plot of every perf
+    /// check's rounds against the requirement and the ideal.
+    Html,
 }
 
 /// Writes `report` in `format` to `out`.
@@ -48,6 +53,7 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
             writeln!(out)
         }
         Format::Junit => junit::render(report, out),
+        Format::Html => html::render(report, out),
         Format::Markdown => markdown::render(report, out),
         Format::Github => github::render(
             report,
@@ -263,6 +269,7 @@ pub(crate) mod sample {
             speedup,
             interval: speedup.map(|s: f64| [s - 0.04, s + 0.02]),
             required: Some(1.4),
+            ideal: Some(2.0),
             rule: "0.7 × cores".into(),
             cpu_utilization: speedup.map(|s| s * 1.02),
             calibration_speedup: Some(1.91),
@@ -273,6 +280,16 @@ pub(crate) mod sample {
             max_score: 15,
             attempts: 1,
             rounds: 9,
+            // Nine rounds spread around the median, the calibration job's
+            // near the two cores' ceiling: what a real record gives.
+            round_speedups: speedup.map_or_else(Vec::new, |s: f64| {
+                [0.0, -0.05, 0.03, -0.02, 0.01, -0.04, 0.02, -0.01, 0.04]
+                    .map(|d| s + d)
+                    .to_vec()
+            }),
+            calibration_round_speedups: speedup.map_or_else(Vec::new, |_| {
+                [1.91, 1.88, 1.93, 1.9, 1.92, 1.89, 1.94, 1.91, 1.9].to_vec()
+            }),
             seed: Some(7),
             duration_ms: 4_210,
             message: (status != PerfStatus::Passed).then(|| "measured 1.01×, needs 1.40×".into()),
@@ -333,6 +350,9 @@ pub(crate) mod sample {
                         perf("cpu-slow", PerfStatus::BelowThreshold, 0, Some(1.01)),
                         PerfGrade {
                             calibration_speedup: Some(1.12),
+                            calibration_round_speedups: vec![
+                                1.12, 1.05, 1.3, 1.1, 0.98, 1.2, 1.14, 1.02, 1.25,
+                            ],
                             attempts: 4,
                             message: Some(
                                 "measured 1.52× but the calibration job only reached 1.12× \

@@ -140,14 +140,27 @@ impl FixtureCourse {
 
     /// Runs `checker verify --format json` and parses the report. The same
     /// run writes its JUnit report too, which must validate against Jenkins'
-    /// xUnit schema and hold the JSON's counts ([`assert_valid_junit`]): so
-    /// every grade the suite makes checks the JUnit rendering of it.
+    /// xUnit schema and hold the JSON's counts ([`assert_valid_junit`]), and
+    /// its HTML report, which must be well-formed with a plot for every
+    /// measured perf check ([`assert_valid_html`]): so every grade the suite
+    /// makes — starters, solutions, partly solved, broken — checks those
+    /// renderings of it.
     pub fn verify_json(&self, extra: &[&str]) -> (Run, serde_json::Value) {
         // Outside the course: nothing of the student's repository changes.
         let elsewhere = tempfile::tempdir().expect("temp dir");
         let junit = elsewhere.path().join("junit.xml");
-        let also = format!("junit={}", junit.display());
-        let mut args = vec!["verify", "--format", "json", "--also", &also];
+        let html = elsewhere.path().join("report.html");
+        let also_junit = format!("junit={}", junit.display());
+        let also_html = format!("html={}", html.display());
+        let mut args = vec![
+            "verify",
+            "--format",
+            "json",
+            "--also",
+            &also_junit,
+            "--also",
+            &also_html,
+        ];
         args.extend_from_slice(extra);
         let run = self.checker(&args);
         let report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
@@ -157,8 +170,35 @@ impl FixtureCourse {
             )
         });
         assert_valid_junit(&junit, &report);
+        assert_valid_html(&html, &report);
         (run, report)
     }
+}
+
+/// The HTML report at `path` is well-formed and plots each perf check of
+/// `report` that has rounds, once.
+pub fn assert_valid_html(path: &Path, report: &serde_json::Value) {
+    let html = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("no HTML report at {}: {e}", path.display()));
+    if let Err(e) = checker::render::html::well_formed(&html) {
+        panic!("the HTML report is not well-formed: {e}\n{html}");
+    }
+    let measured = report["exercises"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| e["perf"].as_array().into_iter().flatten())
+        .filter(|check| {
+            check["round_speedups"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        })
+        .count();
+    assert_eq!(
+        html.matches("<svg ").count(),
+        measured,
+        "one plot per measured perf check:\n{html}"
+    );
 }
 
 /// What one checker run did.

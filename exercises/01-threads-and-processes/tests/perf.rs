@@ -8,14 +8,14 @@ use std::time::Duration;
 use fixtures::baselines::{count_primes, simulated_io_sequential};
 use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_WINDOW, io_requests, prime_window};
-use fixtures::perf::{Config, available_parallelism, measure};
+use fixtures::perf::{Config, measure};
 use threads_and_processes::cpu_bound::count_primes_parallel;
 use threads_and_processes::io_bound::fetch_all;
 
 #[test]
 fn perf_count_primes() {
     let _proof = fixtures::proof::test_body();
-    let threads = available_parallelism();
+    let threads = fixtures::perf::threads();
     measure(
         &Config::new("count-primes").calibration(Calibration::Cpu { threads }),
         |seed| prime_window(seed, PRIME_WINDOW),
@@ -27,17 +27,17 @@ fn perf_count_primes() {
 #[test]
 fn perf_simulated_io() {
     let _proof = fixtures::proof::test_body();
-    const WORKERS: usize = 10;
+    let workers = fixtures::perf::workers(10);
     const CALLS: usize = 20;
     const LATENCY: Duration = Duration::from_millis(20);
     measure(
         &Config::new("simulated-io").calibration(Calibration::Io {
-            workers: WORKERS,
+            workers,
             calls: CALLS,
             latency: LATENCY,
         }),
         |seed| io_requests(seed, CALLS, LATENCY),
         |requests| simulated_io_sequential(requests),
-        |requests| fetch_all(requests, WORKERS),
+        |requests| fetch_all(requests, workers),
     );
 }

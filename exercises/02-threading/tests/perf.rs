@@ -16,17 +16,17 @@ use threading::io_pipeline::fetch_all;
 #[test]
 fn perf_queue_pipeline_io() {
     let _proof = fixtures::proof::test_body();
-    const WORKERS: usize = 10;
+    let workers = fixtures::perf::workers(10);
     const CALLS: usize = 30;
     const LATENCY: Duration = Duration::from_millis(20);
     measure(
         &Config::new("queue-pipeline-io").calibration(Calibration::Io {
-            workers: WORKERS,
+            workers,
             calls: CALLS,
             latency: LATENCY,
         }),
         |seed| io_requests(seed, CALLS, LATENCY),
         |requests| simulated_io_sequential(requests),
-        |requests| fetch_all(requests, WORKERS).expect("the OS starts 10 threads"),
+        |requests| fetch_all(requests, workers).expect("the OS starts 10 threads"),
     );
 }

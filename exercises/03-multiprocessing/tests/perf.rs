@@ -13,7 +13,7 @@ mod common;
 use fixtures::baselines::{count_primes, prime_flags};
 use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_CANDIDATES, PRIME_WINDOW, prime_candidates, prime_window};
-use fixtures::perf::{Config, available_parallelism, measure};
+use fixtures::perf::{Config, measure};
 use multiprocessing::pool::count_primes_in_pool;
 use multiprocessing::small_jobs::prime_flags_in_pool;
 
@@ -22,7 +22,7 @@ use common::worker;
 #[test]
 fn perf_pool_count_primes() {
     let _proof = fixtures::proof::test_body();
-    let workers = available_parallelism();
+    let workers = fixtures::perf::threads();
     measure(
         &Config::new("pool-count-primes").calibration(Calibration::Cpu { threads: workers }),
         |seed| prime_window(seed, PRIME_WINDOW),
@@ -34,7 +34,7 @@ fn perf_pool_count_primes() {
 #[test]
 fn perf_pool_small_jobs() {
     let _proof = fixtures::proof::test_body();
-    let workers = available_parallelism();
+    let workers = fixtures::perf::threads();
     measure(
         &Config::new("pool-small-jobs").calibration(Calibration::Cpu { threads: workers }),
         |seed| prime_candidates(seed, PRIME_CANDIDATES),

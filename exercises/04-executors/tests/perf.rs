@@ -11,14 +11,14 @@ use executors::rayon_map::prime_flags_parallel;
 use fixtures::baselines::{prime_flags, simulated_io_call, simulated_io_sequential};
 use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_CANDIDATES, io_requests, prime_candidates};
-use fixtures::perf::{Config, available_parallelism, measure, measure_with};
+use fixtures::perf::{Config, measure, measure_with};
 
 /// The "process pool" side: prime tests of 80 000 numbers (about 250 ms on
 /// one core) on a rayon pool with one thread per core.
 #[test]
 fn perf_rayon_prime_flags() {
     let _proof = fixtures::proof::test_body();
-    let threads = available_parallelism();
+    let threads = fixtures::perf::threads();
     measure(
         &Config::new("rayon-prime-flags").calibration(Calibration::Cpu { threads }),
         |seed| prime_candidates(seed, PRIME_CANDIDATES),
@@ -33,18 +33,18 @@ fn perf_rayon_prime_flags() {
 #[test]
 fn perf_pool_map_io() {
     let _proof = fixtures::proof::test_body();
-    const WORKERS: usize = 10;
+    let workers = fixtures::perf::workers(10);
     const CALLS: usize = 30;
     const LATENCY: Duration = Duration::from_millis(20);
     measure_with(
         &Config::new("pool-map-io").calibration(Calibration::Io {
-            workers: WORKERS,
+            workers,
             calls: CALLS,
             latency: LATENCY,
         }),
         |seed| io_requests(seed, CALLS, LATENCY),
         |requests| Ok(simulated_io_sequential(requests)),
-        || ThreadPool::named("io", WORKERS),
+        || ThreadPool::named("io", workers),
         |pool, requests| {
             pool.map(|request| simulated_io_call(&request), requests.clone())
                 .into_iter()

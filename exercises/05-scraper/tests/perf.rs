@@ -12,6 +12,7 @@ use fixtures::site::{Site, SiteConfig, fetch_sequential};
 use scraper::Url;
 use scraper::fetch::{client, fetch_all};
 
+/// The contract's workers (`checker scale` asks for other counts).
 const WORKERS: usize = 10;
 const PAGES: usize = 20;
 const LATENCY: Duration = Duration::from_millis(100);
@@ -20,6 +21,7 @@ const LATENCY: Duration = Duration::from_millis(100);
 #[test]
 fn perf_fetch_all_io() {
     let _proof = fixtures::proof::test_body();
+    let workers = fixtures::perf::workers(WORKERS);
     let site = Site::start(SiteConfig::new().latency(LATENCY)).expect("the site starts");
     let pages: Vec<String> = site
         .paths()
@@ -28,7 +30,7 @@ fn perf_fetch_all_io() {
         .collect();
     measure_with(
         &Config::new("fetch-all-io").calibration(Calibration::Io {
-            workers: WORKERS,
+            workers,
             calls: PAGES,
             latency: LATENCY,
         }),
@@ -46,7 +48,7 @@ fn perf_fetch_all_io() {
         || client(Duration::from_secs(10)).expect("client"),
         |client, urls| {
             let parsed: Vec<Url> = urls.iter().filter_map(|u| Url::parse(u).ok()).collect();
-            fetch_all(client, &parsed, WORKERS)
+            fetch_all(client, &parsed, workers)
                 .into_iter()
                 .zip(&parsed)
                 .map(|(outcome, url)| match outcome {

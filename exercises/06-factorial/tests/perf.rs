@@ -11,12 +11,12 @@
 use fixtures::baselines::{factorial_product_tree, factorials_sequential};
 use fixtures::calibration::Calibration;
 use fixtures::inputs::{FACTORIAL_BATCH, factorial_batch, factorial_n};
-use fixtures::perf::{Config, available_parallelism, measure};
+use fixtures::perf::{Config, measure};
 
 #[test]
 fn perf_parallel_factorial() {
     let _proof = fixtures::proof::test_body();
-    let threads = available_parallelism();
+    let threads = fixtures::perf::threads();
     measure(
         &Config::new("parallel-factorial").calibration(Calibration::Cpu { threads }),
         factorial_n,
@@ -28,7 +28,7 @@ fn perf_parallel_factorial() {
 #[test]
 fn perf_factorial_batch() {
     let _proof = fixtures::proof::test_body();
-    let threads = available_parallelism();
+    let threads = fixtures::perf::threads();
     measure(
         &Config::new("factorial-batch").calibration(Calibration::Cpu { threads }),
         |seed| factorial_batch(seed, FACTORIAL_BATCH),
