@@ -50,6 +50,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Instructors: read a folder of students' JSON reports and write the
+    /// gradebook (CSV) and a summary per task and perf check (Markdown, HTML).
+    Class {
+        /// The folder of reports, one `<student>.json` each.
+        dir: PathBuf,
+        /// Where to write gradebook.csv, class-summary.md and
+        /// class-summary.html (default: DIR).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print the hint of a task or perf check.
     Hint {
         /// The task's or check's name, as the report shows it.

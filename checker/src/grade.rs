@@ -106,6 +106,8 @@ impl<'a> Grader<'a> {
             score: grades.iter().map(|g| g.score).sum(),
             max_score: grades.iter().map(|g| g.max_score).sum(),
             source: self.source.dir().to_owned(),
+            checker_version: crate::report::CHECKER_VERSION.to_owned(),
+            date: crate::report::rfc3339_utc(std::time::SystemTime::now()),
             elapsed_ms: millis_since(started),
             build_ms: millis(self.build),
             machine,

@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod build_progress;
 pub mod cargo_metadata;
+pub mod class;
 pub mod cli;
 pub mod commands;
 pub mod course;

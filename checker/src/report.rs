@@ -26,6 +26,14 @@ pub struct Report {
     pub max_score: u32,
     /// Whether the starters (`exercises`) or the reference solutions were graded.
     pub source: String,
+    /// The checker's version (its crate's), which made this report: a class's
+    /// reports graded by different checkers may not compare.
+    #[serde(default)]
+    pub checker_version: String,
+    /// When the grade was made: UTC, RFC 3339 to the second
+    /// (`2026-12-03T12:30:05Z`).
+    #[serde(default)]
+    pub date: String,
     /// Wall time of the whole run, from the checker's start to the report:
     /// building, testing and measuring included (the cargo build of the
     /// checker itself, before it starts, is not).
@@ -327,7 +335,56 @@ impl Report {
     }
 }
 
+/// The version of this checker, as reports carry it.
+pub const CHECKER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `at` in UTC as RFC 3339 to the second, e.g. `2026-12-03T12:30:05Z`.
+pub fn rfc3339_utc(at: std::time::SystemTime) -> String {
+    let seconds = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let of_day = seconds % 86_400;
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
+}
+
 /// The JSON Schema of [`Report`], as published in `checker/report.schema.json`.
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn dates_are_utc_rfc3339() {
+        let at = |seconds| UNIX_EPOCH + Duration::from_secs(seconds);
+        assert_eq!(super::rfc3339_utc(at(0)), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339_utc(at(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            super::rfc3339_utc(at(1_796_301_005)),
+            "2026-12-03T12:30:05Z"
+        );
+    }
 }

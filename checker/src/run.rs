@@ -81,6 +81,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Dev(DevCommand::Check { exercises }) => dev_check(&course, &exercises),
+        Command::Class { dir, out } => {
+            let out = out.unwrap_or_else(|| dir.clone());
+            let run = crate::commands::class::class(&course, &dir, &out, &mut std::io::stderr())?;
+            println!(
+                "{} report(s) read, {} left out; wrote {}",
+                run.students,
+                run.refused.len(),
+                run.written
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(if run.refused.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::Scale {
             check,
             solutions,

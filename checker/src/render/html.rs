@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use super::plot::{self, escape};
 use super::{exercise_status, test_status, times};
+use crate::class::Summary;
 use crate::report::{ExerciseGrade, PerfGrade, Report, TestStatus};
 use crate::scaling::Curve;
 
@@ -71,6 +72,94 @@ pub fn scaling_page(curve: &Curve, out: &mut dyn Write) -> io::Result<()> {
         ));
     }
     body.push_str("</tbody></table>\n");
+    write_page(&title, &body, out)
+}
+
+/// The class view of `checker class`: who is where on each task, each perf
+/// check's speedups across the class as a plot, the flagged submissions.
+pub fn class_page(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let n = summary.students;
+    let title = format!("Class summary: {n} report{}", if n == 1 { "" } else { "s" });
+    let mut body = format!("<h1>{}</h1>\n", escape(&title));
+    if !summary.refused.is_empty() {
+        body.push_str(&format!(
+            "<h2>Files not read ({})</h2>\n<ul>\n",
+            summary.refused.len()
+        ));
+        for refusal in &summary.refused {
+            body.push_str(&format!(
+                "<li><code>{}</code>: {}</li>\n",
+                escape(&refusal.file),
+                escape(&refusal.why)
+            ));
+        }
+        body.push_str("</ul>\n");
+    }
+    body.push_str("<h2>Tasks</h2>\n<table><thead><tr><th>task</th><th>points</th><th>full marks</th><th>partial</th><th>failing</th><th>not compiling</th><th>not graded</th></tr></thead><tbody>\n");
+    for task in &summary.tasks {
+        body.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&task.name),
+            task.points,
+            task.full,
+            task.partial,
+            task.failing,
+            task.not_compiling,
+            task.missing
+        ));
+    }
+    body.push_str("</tbody></table>\n<h2>Perf checks</h2>\n");
+    for check in &summary.perf {
+        let q = |at| {
+            crate::class::quantile(&check.speedups, at)
+                .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
+        };
+        body.push_str(&format!(
+            "<figure class=\"perf\">\n<figcaption><h3>perf <code>{}</code> <span class=\"score\">{} points, needs {}</span></h3>\n\
+             <p class=\"muted\">{} measured · min {} · quartiles {} / {} / {} · max {} · passed {} · below {} · inconclusive {} · unexplained {} · other {}</p>\n</figcaption>\n",
+            escape(&check.name),
+            check.points,
+            crate::class::required_text(check.required),
+            check.speedups.len(),
+            q(0.0),
+            q(0.25),
+            q(0.5),
+            q(0.75),
+            q(1.0),
+            check.passed,
+            check.below,
+            check.inconclusive,
+            check.unexplained,
+            check.other
+        ));
+        let required = check.required.map(|[low, _]| low);
+        if let Some(svg) = plot::class_speedups(&check.name, &check.speedups, required, check.ideal)
+        {
+            body.push_str(&svg);
+            body.push('\n');
+        }
+        body.push_str("</figure>\n");
+    }
+    body.push_str(&format!(
+        "<h2>Flagged submissions ({})</h2>\n",
+        summary.flagged.len()
+    ));
+    if summary.flagged.is_empty() {
+        body.push_str("<p>None.</p>\n");
+    } else {
+        body.push_str("<ul>\n");
+        for flagged in &summary.flagged {
+            body.push_str(&format!(
+                "<li><strong>{}</strong><ul>",
+                escape(&flagged.student)
+            ));
+            for reason in &flagged.reasons {
+                body.push_str(&format!("<li>{}</li>", escape(reason)));
+            }
+            body.push_str("</ul></li>\n");
+        }
+        body.push_str("</ul>\n");
+    }
     write_page(&title, &body, out)
 }
 

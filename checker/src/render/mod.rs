@@ -299,6 +299,8 @@ pub(crate) mod sample {
             score: 25,
             max_score: 100,
             source: "exercises".into(),
+            checker_version: "0.1.0".into(),
+            date: "2026-12-03T12:30:05Z".into(),
             elapsed_ms: 61_250,
             build_ms: 38_900,
             machine: Machine {

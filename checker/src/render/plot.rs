@@ -23,26 +23,98 @@ pub fn rounds(check: &PerfGrade) -> Option<String> {
     if check.round_speedups.is_empty() {
         return None;
     }
+    Some(strip(&Strip {
+        title: format!("perf {}", check.name),
+        description: rounds_description(check),
+        rows: [
+            ("your code", "you", check.round_speedups.as_slice()),
+            (
+                "calibration",
+                "calibration",
+                &check.calibration_round_speedups,
+            ),
+        ],
+        point: "round",
+        median: check.speedup,
+        band: check
+            .interval
+            .map(|band| (band, "90 % interval of the median")),
+        required: check.required,
+        ideal: check.ideal,
+    }))
+}
+
+/// A class's speedups on one perf check: one point per student, the median
+/// and the quartiles as a band, the requirement and the ideal as lines.
+/// `None` when no student's code was measured.
+pub fn class_speedups(
+    name: &str,
+    speedups: &[f64],
+    required: Option<f64>,
+    ideal: Option<f64>,
+) -> Option<String> {
+    let quartile = |q| crate::class::quantile(speedups, q);
+    let median = quartile(0.5)?;
+    let band = quartile(0.25).zip(quartile(0.75)).map(|(q1, q3)| [q1, q3]);
+    let mut description = format!(
+        "{} students measured: median speedup {median:.2}×",
+        speedups.len()
+    );
+    if let Some([q1, q3]) = band {
+        let _ = write!(description, ", middle half from {q1:.2}× to {q3:.2}×");
+    }
+    let (least, most) = min_max(speedups);
+    let _ = write!(description, ", all from {least:.2}× to {most:.2}×.");
+    if let Some(required) = required {
+        let _ = write!(description, " Required: {required:.2}×.");
+    }
+    Some(strip(&Strip {
+        title: format!("class speedups on {name}"),
+        description,
+        rows: [("students", "you", speedups), ("", "calibration", &[])],
+        point: "student",
+        median: Some(median),
+        band: band.map(|band| (band, "middle half of the class (quartiles)")),
+        required,
+        ideal,
+    }))
+}
+
+/// What a strip plot shows.
+struct Strip<'a> {
+    title: String,
+    description: String,
+    /// Up to two rows of points: label, class, values.
+    rows: [(&'a str, &'a str, &'a [f64]); 2],
+    /// What one point is, for its tooltip ("round 3", "student 12").
+    point: &'a str,
+    /// A tick on the first row.
+    median: Option<f64>,
+    /// A band on the first row, and what it is.
+    band: Option<([f64; 2], &'a str)>,
+    required: Option<f64>,
+    ideal: Option<f64>,
+}
+
+/// Points on one speedup axis from 0, in rows, with the requirement and the
+/// ideal as labelled lines.
+fn strip(spec: &Strip) -> String {
     let height = 150.0;
-    let (you_y, calibration_y, axis_y) = (60.0, 98.0, 124.0);
+    let (first_y, second_y, axis_y) = (60.0, 98.0, 124.0);
     let top = 34.0;
-    let largest = check
-        .round_speedups
+    let largest = spec
+        .rows
         .iter()
-        .chain(&check.calibration_round_speedups)
-        .chain(check.required.iter())
-        .chain(check.ideal.iter())
+        .flat_map(|(_, _, values)| values.iter())
+        .chain(spec.required.iter())
+        .chain(spec.ideal.iter())
         .copied()
         .fold(1.0_f64, f64::max);
     let axis = Axis::up_to(largest * 1.05);
     let x = |v: f64| axis.position(v, LEFT, WIDTH - RIGHT);
 
-    let mut svg = open_svg(
-        height,
-        &format!("perf {}", check.name),
-        &rounds_description(check),
-    );
-    for (label, y) in [("your code", you_y), ("calibration", calibration_y)] {
+    let mut svg = open_svg(height, &spec.title, &spec.description);
+    for ((label, _, _), y) in spec.rows.iter().zip([first_y, second_y]) {
         let _ = write!(
             svg,
             r#"<text class="label" x="{}" y="{}" text-anchor="end">{label}</text>"#,
@@ -55,8 +127,8 @@ pub fn rounds(check: &PerfGrade) -> Option<String> {
     });
     // Two label heights, so the two labels never overlap however close.
     for (class, word, value, label_y) in [
-        ("need", "needs", check.required, 13.0),
-        ("ideal", "ideal", check.ideal, 26.0),
+        ("need", "needs", spec.required, 13.0),
+        ("ideal", "ideal", spec.ideal, 26.0),
     ] {
         let Some(value) = value else { continue };
         vertical_line(&mut svg, class, x(value), top, axis_y);
@@ -68,37 +140,32 @@ pub fn rounds(check: &PerfGrade) -> Option<String> {
             tick(value)
         );
     }
-    if let Some([low, high]) = check.interval {
+    if let Some(([low, high], what)) = spec.band {
         let _ = write!(
             svg,
-            r#"<rect class="interval" x="{}" y="{}" width="{}" height="12"><title>90 % interval of the median: {:.2}–{:.2}×</title></rect>"#,
+            r#"<rect class="interval" x="{}" y="{}" width="{}" height="12"><title>{what}: {:.2}–{:.2}×</title></rect>"#,
             num(x(low)),
-            num(you_y - 6.0),
+            num(first_y - 6.0),
             num((x(high) - x(low)).max(1.0)),
             low,
             high
         );
     }
-    dots(&mut svg, "you", &check.round_speedups, you_y, &x);
-    dots(
-        &mut svg,
-        "calibration",
-        &check.calibration_round_speedups,
-        calibration_y,
-        &x,
-    );
-    if let Some(median) = check.speedup {
+    for ((_, class, values), y) in spec.rows.iter().zip([first_y, second_y]) {
+        dots(&mut svg, (class, spec.point), values, y, &x);
+    }
+    if let Some(median) = spec.median {
         let _ = write!(
             svg,
             r#"<line class="median" x1="{0}" x2="{0}" y1="{1}" y2="{2}"><title>median {3:.2}×</title></line>"#,
             num(x(median)),
-            num(you_y - 13.0),
-            num(you_y + 13.0),
+            num(first_y - 13.0),
+            num(first_y + 13.0),
             median
         );
     }
     svg.push_str("</svg>");
-    Some(svg)
+    svg
 }
 
 /// Speedup against threads (workers for I/O): the measured medians with
@@ -270,12 +337,18 @@ fn vertical_line(svg: &mut String, class: &str, x: f64, top: f64, bottom: f64) {
 /// One point per round on the row at `y`, spread a little up and down (by
 /// round number, so the same report draws the same picture) so that equal
 /// speedups stay visible as several points.
-fn dots(svg: &mut String, class: &str, values: &[f64], y: f64, x: &dyn Fn(f64) -> f64) {
+fn dots(
+    svg: &mut String,
+    (class, word): (&str, &str),
+    values: &[f64],
+    y: f64,
+    x: &dyn Fn(f64) -> f64,
+) {
     for (round, value) in values.iter().enumerate() {
         let spread = (round * 7 % 5) as f64 - 2.0;
         let _ = write!(
             svg,
-            r#"<circle class="{class}" cx="{}" cy="{}" r="3.5"><title>round {}: {:.2}×</title></circle>"#,
+            r#"<circle class="{class}" cx="{}" cy="{}" r="3.5"><title>{word} {}: {:.2}×</title></circle>"#,
             num(x(*value)),
             num(y + spread * 3.0),
             round + 1,

@@ -1,0 +1,492 @@
+//! A class's reports, read together: the gradebook (one row per student,
+//! one column per task and perf check) and the summary an instructor reads
+//! (per task who is done, stuck or not compiling; per perf check the spread
+//! of speedups against the requirement; which submissions a person should
+//! look at). `checker class DIR` reads the files and writes the results;
+//! everything here is a pure function of reports already read.
+
+use std::fmt::Write as _;
+
+use crate::course::Course;
+use crate::report::{ExerciseStatus, PerfStatus, REPORT_FORMAT_VERSION, Report, TestStatus};
+
+/// One student's report, named by its file.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The report's file name without `.json`: the student or repository.
+    pub student: String,
+    /// The report.
+    pub report: Report,
+}
+
+/// A file that was not taken into the class, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The file's name.
+    pub file: String,
+    /// Why, in one line.
+    pub why: String,
+}
+
+/// Reads one JSON report of `course`, or says why it is not one: not JSON,
+/// another format version, another course.
+pub fn read_report(course: &Course, text: &str) -> Result<Report, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    match value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(version) if version == u64::from(REPORT_FORMAT_VERSION) => {}
+        Some(version) => {
+            return Err(format!(
+                "report format version {version}; this checker reads version {REPORT_FORMAT_VERSION}"
+            ));
+        }
+        None => return Err("not a checker report: it has no `format_version`".to_owned()),
+    }
+    let report: Report = serde_json::from_value(value)
+        .map_err(|e| format!("not a report this checker reads: {e}"))?;
+    match other_course(course, &report) {
+        Some(why) => Err(format!("a report of another course: {why}")),
+        None => Ok(report),
+    }
+}
+
+/// Why `report` is not of `course`, or `None`: each exercise it grades must
+/// be in the catalogue with the same tasks and perf checks.
+fn other_course(course: &Course, report: &Report) -> Option<String> {
+    for graded in &report.exercises {
+        let Some(exercise) = course.exercises.iter().find(|e| e.name == graded.name) else {
+            return Some(format!("exercise `{}` is not in course.toml", graded.name));
+        };
+        let tasks = graded.tasks.iter().map(|t| t.name.as_str());
+        let perf = graded.perf.iter().map(|p| p.name.as_str());
+        if !tasks.eq(exercise.tasks.iter().map(|t| t.name.as_str()))
+            || !perf.eq(exercise.perf.iter().map(|p| p.name.as_str()))
+        {
+            return Some(format!(
+                "exercise `{}` has other tasks or perf checks than course.toml's",
+                graded.name
+            ));
+        }
+    }
+    None
+}
+
+/// The gradebook as CSV: a row per student (in the order given), a column
+/// of points per task and perf check in course order, then the total, the
+/// maximum, the checker version and the report's date. An exercise a report
+/// did not grade leaves its cells empty.
+pub fn gradebook_csv(course: &Course, submissions: &[Submission]) -> String {
+    let mut header = vec!["student".to_owned()];
+    for exercise in &course.exercises {
+        header.extend(
+            exercise
+                .tasks
+                .iter()
+                .map(|t| format!("{}/{}", exercise.name, t.name)),
+        );
+        header.extend(
+            exercise
+                .perf
+                .iter()
+                .map(|p| format!("{}/perf:{}", exercise.name, p.name)),
+        );
+    }
+    header.extend(["total", "max", "checker_version", "date"].map(str::to_owned));
+    let mut csv = csv_row(&header);
+    for submission in submissions {
+        let report = &submission.report;
+        let mut row = vec![submission.student.clone()];
+        for exercise in &course.exercises {
+            let graded = report.exercises.iter().find(|e| e.name == exercise.name);
+            for task in &exercise.tasks {
+                let score = graded
+                    .and_then(|g| g.tasks.iter().find(|t| t.name == task.name))
+                    .map(|t| t.score.to_string());
+                row.push(score.unwrap_or_default());
+            }
+            for check in &exercise.perf {
+                let score = graded
+                    .and_then(|g| g.perf.iter().find(|p| p.name == check.name))
+                    .map(|p| p.score.to_string());
+                row.push(score.unwrap_or_default());
+            }
+        }
+        row.push(report.score.to_string());
+        row.push(report.max_score.to_string());
+        row.push(report.checker_version.clone());
+        row.push(report.date.clone());
+        csv.push_str(&csv_row(&row));
+    }
+    csv
+}
+
+/// One CSV line (RFC 4180): a field with a comma, quote or line break is
+/// quoted, its quotes doubled. A field starting with `=`, `+`, `-` or `@`
+/// gets a leading `'`, so a spreadsheet never runs a student-chosen file
+/// name as a formula.
+fn csv_row(fields: &[String]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|field| {
+            let field = if field.starts_with(['=', '+', '-', '@']) {
+                format!("'{field}")
+            } else {
+                field.clone()
+            };
+            if field.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field
+            }
+        })
+        .collect();
+    format!("{}\n", quoted.join(","))
+}
+
+/// What a class did, task by task and check by check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Reports taken in.
+    pub students: usize,
+    /// Files not taken in, and why.
+    pub refused: Vec<Refusal>,
+    /// One entry per task of the course, in course order.
+    pub tasks: Vec<TaskStats>,
+    /// One entry per perf check of the course, in course order.
+    pub perf: Vec<PerfStats>,
+    /// Submissions a person should look at, in the order given.
+    pub flagged: Vec<Flagged>,
+}
+
+/// How the class stands on one task (all or nothing per student).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskStats {
+    /// `exercise/task`.
+    pub name: String,
+    /// Its points.
+    pub points: u32,
+    /// Students with its points.
+    pub full: usize,
+    /// Some of its tests pass, not all.
+    pub partial: usize,
+    /// Its tests ran and none passed.
+    pub failing: usize,
+    /// The exercise did not compile.
+    pub not_compiling: usize,
+    /// Not graded in the report (exercise not run or not selected).
+    pub missing: usize,
+}
+
+/// How the class stands on one perf check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PerfStats {
+    /// `exercise/check`.
+    pub name: String,
+    /// Its points.
+    pub points: u32,
+    /// Median speedups of the students whose code was measured, ascending.
+    pub speedups: Vec<f64>,
+    /// The least and most required over the reports (it depends on the
+    /// runner's cores for a CPU check).
+    pub required: Option<[f64; 2]>,
+    /// The largest ideal speedup over the reports.
+    pub ideal: Option<f64>,
+    /// Credited.
+    pub passed: usize,
+    /// Measured below the requirement.
+    pub below: usize,
+    /// Measured on a busy machine: points withheld.
+    pub inconclusive: usize,
+    /// A speedup the work cannot explain.
+    pub unexplained: usize,
+    /// Wrong answer, error, not run, not applicable or not in the report.
+    pub other: usize,
+}
+
+/// A submission a person should look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flagged {
+    /// Whose.
+    pub student: String,
+    /// Why: one line each.
+    pub reasons: Vec<String>,
+}
+
+/// Aggregates `submissions` of `course`.
+pub fn summarize(course: &Course, submissions: &[Submission], refused: &[Refusal]) -> Summary {
+    let mut tasks = Vec::new();
+    let mut perf = Vec::new();
+    for exercise in &course.exercises {
+        let graded = |s: &'_ Submission| {
+            s.report
+                .exercises
+                .iter()
+                .find(|e| e.name == exercise.name)
+                .cloned()
+        };
+        for task in &exercise.tasks {
+            let mut stats = TaskStats {
+                name: format!("{}/{}", exercise.name, task.name),
+                points: task.points,
+                ..TaskStats::default()
+            };
+            for submission in submissions {
+                let grade = graded(submission);
+                let outcome = grade.as_ref().and_then(|g| {
+                    let t = g.tasks.iter().find(|t| t.name == task.name)?;
+                    Some((g.status, t))
+                });
+                match outcome {
+                    None => stats.missing += 1,
+                    Some((ExerciseStatus::CompileError, _)) => stats.not_compiling += 1,
+                    Some((_, t)) if t.score == t.max_score && !t.tests.is_empty() => {
+                        stats.full += 1;
+                    }
+                    Some((_, t)) if t.tests.is_empty() => stats.missing += 1,
+                    Some((_, t)) if t.tests.iter().any(|x| x.status == TestStatus::Passed) => {
+                        stats.partial += 1;
+                    }
+                    Some(_) => stats.failing += 1,
+                }
+            }
+            tasks.push(stats);
+        }
+        for check in &exercise.perf {
+            let mut stats = PerfStats {
+                name: format!("{}/{}", exercise.name, check.name),
+                points: check.points,
+                ..PerfStats::default()
+            };
+            for submission in submissions {
+                let grade = graded(submission);
+                let Some(p) = grade
+                    .as_ref()
+                    .and_then(|g| g.perf.iter().find(|p| p.name == check.name))
+                else {
+                    stats.other += 1;
+                    continue;
+                };
+                match p.status {
+                    PerfStatus::Passed => stats.passed += 1,
+                    PerfStatus::BelowThreshold => stats.below += 1,
+                    PerfStatus::Inconclusive => stats.inconclusive += 1,
+                    PerfStatus::Unexplained => stats.unexplained += 1,
+                    _ => stats.other += 1,
+                }
+                let measured = matches!(
+                    p.status,
+                    PerfStatus::Passed
+                        | PerfStatus::BelowThreshold
+                        | PerfStatus::Inconclusive
+                        | PerfStatus::Unexplained
+                );
+                if let (true, Some(speedup)) = (measured, p.speedup) {
+                    stats.speedups.push(speedup);
+                }
+                if let Some(required) = p.required {
+                    stats.required = Some(match stats.required {
+                        None => [required, required],
+                        Some([low, high]) => [low.min(required), high.max(required)],
+                    });
+                }
+                if let Some(ideal) = p.ideal {
+                    stats.ideal = Some(stats.ideal.map_or(ideal, |i: f64| i.max(ideal)));
+                }
+            }
+            stats.speedups.sort_by(f64::total_cmp);
+            perf.push(stats);
+        }
+    }
+    Summary {
+        students: submissions.len(),
+        refused: refused.to_vec(),
+        tasks,
+        perf,
+        flagged: flagged(submissions),
+    }
+}
+
+/// Submissions with changed protected files, review flags, or a template
+/// other than the class's: GitHub gives every repository made from the
+/// template a root commit with the template's tree, so one that names
+/// another tree had its history rewritten.
+fn flagged(submissions: &[Submission]) -> Vec<Flagged> {
+    let mut trees: Vec<(&str, usize)> = Vec::new();
+    for tree in submissions
+        .iter()
+        .filter_map(|s| s.report.protected.as_ref())
+        .map(|p| p.base_tree.as_str())
+        .filter(|t| !t.is_empty())
+    {
+        match trees.iter_mut().find(|(t, _)| *t == tree) {
+            Some((_, count)) => *count += 1,
+            None => trees.push((tree, 1)),
+        }
+    }
+    let class_tree = trees
+        .iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(t, _)| *t);
+    let mut flagged = Vec::new();
+    for submission in submissions {
+        let report = &submission.report;
+        let mut reasons = Vec::new();
+        if !report.tampered().is_empty() {
+            reasons.push(format!(
+                "protected files changed since the template: {}",
+                report.tampered().join(", ")
+            ));
+        }
+        if let (Some(protected), Some(class_tree)) = (&report.protected, class_tree)
+            && !protected.base_tree.is_empty()
+            && protected.base_tree != class_tree
+        {
+            reasons.push(format!(
+                "graded against template tree {}, the class's is {class_tree}: a rewritten history",
+                protected.base_tree
+            ));
+        }
+        for exercise in &report.exercises {
+            for flag in &exercise.review {
+                reasons.push(format!(
+                    "needs review: {}:{} {}: {}",
+                    flag.file,
+                    flag.line,
+                    flag.rule.name(),
+                    flag.reason
+                ));
+            }
+        }
+        if !reasons.is_empty() {
+            flagged.push(Flagged {
+                student: submission.student.clone(),
+                reasons,
+            });
+        }
+    }
+    flagged
+}
+
+/// The value at quantile `q` (0 to 1) of ascending `values`, interpolated
+/// between neighbours; `None` when there are none.
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    let last = values.len().checked_sub(1)?;
+    let at = q.clamp(0.0, 1.0) * last as f64;
+    let (below, above) = (at.floor() as usize, at.ceil() as usize);
+    Some(values[below] + (values[above] - values[below]) * (at - below as f64))
+}
+
+/// `n/of (p %)`.
+fn share(n: usize, of: usize) -> String {
+    if of == 0 {
+        return "0".to_owned();
+    }
+    format!("{n} ({:.0} %)", n as f64 * 100.0 / of as f64)
+}
+
+/// The summary as Markdown.
+pub fn summary_markdown(summary: &Summary) -> String {
+    let mut md = format!(
+        "# Class summary: {} report{}\n",
+        summary.students,
+        if summary.students == 1 { "" } else { "s" }
+    );
+    let n = summary.students;
+    if !summary.refused.is_empty() {
+        let _ = writeln!(md, "\n## Files not read ({})\n", summary.refused.len());
+        for refusal in &summary.refused {
+            let _ = writeln!(md, "- `{}`: {}", refusal.file, cell(&refusal.why));
+        }
+    }
+    md.push_str("\n## Tasks\n\n| Task | Points | Full marks | Partial | Failing | Not compiling | Not graded |\n|---|---|---|---|---|---|---|\n");
+    for t in &summary.tasks {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            t.name,
+            t.points,
+            share(t.full, n),
+            share(t.partial, n),
+            share(t.failing, n),
+            share(t.not_compiling, n),
+            share(t.missing, n)
+        );
+    }
+    md.push_str("\n## Perf checks\n\nSpeedups of the students whose code was measured: min, quartiles, max.\n\n| Check | Needs | Measured | Min | Q1 | Median | Q3 | Max | Passed | Below | Inconclusive | Unexplained | Other |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for p in &summary.perf {
+        let q = |at: f64| {
+            quantile(&p.speedups, at).map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
+        };
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            p.name,
+            required_text(p.required),
+            p.speedups.len(),
+            q(0.0),
+            q(0.25),
+            q(0.5),
+            q(0.75),
+            q(1.0),
+            share(p.passed, n),
+            share(p.below, n),
+            share(p.inconclusive, n),
+            share(p.unexplained, n),
+            share(p.other, n)
+        );
+    }
+    let _ = writeln!(md, "\n## Flagged submissions ({})\n", summary.flagged.len());
+    if summary.flagged.is_empty() {
+        md.push_str("None.\n");
+    }
+    for flagged in &summary.flagged {
+        let _ = writeln!(md, "- **{}**", cell(&flagged.student));
+        for reason in &flagged.reasons {
+            let _ = writeln!(md, "  - {}", cell(reason));
+        }
+    }
+    md
+}
+
+/// `1.40×`, or `1.40–2.80×` when runners of different cores asked for
+/// different speedups.
+pub fn required_text(required: Option<[f64; 2]>) -> String {
+    match required {
+        None => "-".to_owned(),
+        Some([low, high]) if (high - low).abs() < 1e-9 => format!("{low:.2}×"),
+        Some([low, high]) => format!("{low:.2}–{high:.2}×"),
+    }
+}
+
+/// Text safe in a Markdown table cell or list item: one line, no pipes.
+fn cell(text: &str) -> String {
+    text.lines().next().unwrap_or_default().replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quartiles_interpolate() {
+        let values = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&values, 0.0), Some(1.0));
+        assert_eq!(quantile(&values, 0.5), Some(2.5));
+        assert_eq!(quantile(&values, 1.0), Some(4.0));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_defuses_formulas() {
+        let row = csv_row(&[
+            "a,b".into(),
+            "say \"hi\"".into(),
+            "=1+1".into(),
+            "plain".into(),
+        ]);
+        assert_eq!(row, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,plain\n");
+    }
+}
