@@ -22,7 +22,6 @@ import re
 import select
 import signal
 import statistics
-import sys
 import time
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -31,12 +31,14 @@ pub struct Refusal {
 /// Reads one JSON report of `course`, or says why it is not one: not JSON,
 /// another format version, another course.
 pub fn read_report(course: &Course, text: &str) -> Result<Report, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    match value
-        .get("format_version")
-        .and_then(serde_json::Value::as_u64)
-    {
+    /// Only the version, read first: a report of another version is refused
+    /// for that, not for the first field this checker does not know.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        format_version: Option<u64>,
+    }
+    let version: Version = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    match version.format_version {
         Some(version) if version == u64::from(REPORT_FORMAT_VERSION) => {}
         Some(version) => {
             return Err(format!(
@@ -45,8 +47,8 @@ pub fn read_report(course: &Course, text: &str) -> Result<Report, String> {
         }
         None => return Err("not a checker report: it has no `format_version`".to_owned()),
     }
-    let report: Report = serde_json::from_value(value)
-        .map_err(|e| format!("not a report this checker reads: {e}"))?;
+    let report: Report =
+        serde_json::from_str(text).map_err(|e| format!("not a report this checker reads: {e}"))?;
     match other_course(course, &report) {
         Some(why) => Err(format!("a report of another course: {why}")),
         None => Ok(report),
@@ -216,17 +218,16 @@ pub struct Flagged {
 }
 
 /// Aggregates `submissions` of `course`.
-pub fn summarize(course: &Course, submissions: &[Submission], refused: &[Refusal]) -> Summary {
+pub fn summarize<'c>(
+    course: &Course,
+    submissions: &'c [Submission],
+    refused: &[Refusal],
+) -> Summary {
     let mut tasks = Vec::new();
     let mut perf = Vec::new();
     for exercise in &course.exercises {
-        let graded = |s: &'_ Submission| {
-            s.report
-                .exercises
-                .iter()
-                .find(|e| e.name == exercise.name)
-                .cloned()
-        };
+        let graded =
+            |s: &'c Submission| s.report.exercises.iter().find(|e| e.name == exercise.name);
         for task in &exercise.tasks {
             let mut stats = TaskStats {
                 name: format!("{}/{}", exercise.name, task.name),
@@ -234,8 +235,7 @@ pub fn summarize(course: &Course, submissions: &[Submission], refused: &[Refusal
                 ..TaskStats::default()
             };
             for submission in submissions {
-                let grade = graded(submission);
-                let outcome = grade.as_ref().and_then(|g| {
+                let outcome = graded(submission).and_then(|g| {
                     let t = g.tasks.iter().find(|t| t.name == task.name)?;
                     Some((g.status, t))
                 });
@@ -261,10 +261,8 @@ pub fn summarize(course: &Course, submissions: &[Submission], refused: &[Refusal
                 ..PerfStats::default()
             };
             for submission in submissions {
-                let grade = graded(submission);
-                let Some(p) = grade
-                    .as_ref()
-                    .and_then(|g| g.perf.iter().find(|p| p.name == check.name))
+                let Some(p) =
+                    graded(submission).and_then(|g| g.perf.iter().find(|p| p.name == check.name))
                 else {
                     stats.other += 1;
                     continue;

@@ -1,5 +1,5 @@
 //! `checker class DIR`: reads a folder of JSON reports (one per student, the
-//! `grade-reports` artifacts gathered by `scripts/class-reports.py collect`)
+//! `grade-reports` artifacts gathered by `scripts/class_reports.py collect`)
 //! and writes the gradebook and the summary (see [`crate::class`]).
 //!
 //! A file that is not a report of this course, or not one at all, is named
@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::class::{Refusal, Submission, gradebook_csv, read_report, summarize, summary_markdown};
 use crate::course::Course;
+use crate::report::Report;
 
 /// What `checker class` wrote.
 #[derive(Debug)]
@@ -41,20 +42,17 @@ pub fn class(
     files.sort();
     if files.is_empty() {
         bail!(
-            "no `*.json` reports in {} (one per student, e.g. from `scripts/class-reports.py collect`)",
+            "no `*.json` reports in {} (one per student, e.g. from `scripts/class_reports.py collect`)",
             dir.display()
         );
     }
     let mut submissions = Vec::new();
     let mut refused = Vec::new();
-    for path in &files {
+    for (path, read) in files.iter().zip(read_all(course, &files)) {
         let file = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let read = std::fs::read_to_string(path)
-            .map_err(|e| format!("unreadable: {e}"))
-            .and_then(|text| read_report(course, &text));
         match read {
             Ok(report) => submissions.push(Submission {
                 student: file.trim_end_matches(".json").to_owned(),
@@ -88,5 +86,38 @@ pub fn class(
         students: submissions.len(),
         refused,
         written,
+    })
+}
+
+/// Reads and parses `files` on every core (a class's reports are tens of
+/// megabytes of JSON), each result in its file's place.
+fn read_all(course: &Course, files: &[PathBuf]) -> Vec<Result<Report, String>> {
+    let workers = fixtures::perf::available_parallelism()
+        .min(files.len())
+        .max(1);
+    let chunk = files.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let readers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| {
+                            std::fs::read_to_string(path)
+                                .map_err(|e| format!("unreadable: {e}"))
+                                .and_then(|text| read_report(course, &text))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        readers
+            .into_iter()
+            .flat_map(|reader| {
+                reader
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     })
 }
