@@ -14,7 +14,6 @@ use serde_json::Value;
 
 use crate::nextest::cargo;
 use crate::process::run_bounded;
-use crate::run::write_atomically;
 
 /// Largest metadata document read back (this course's is about 1 MiB).
 const METADATA_LIMIT: usize = 64 * 1024 * 1024;
@@ -85,7 +84,7 @@ impl CargoMetadataCache {
         inputs.push(self.root.join("Cargo.lock"));
         let dir = self.path.parent().ok_or("no parent directory")?;
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        write_atomically(&self.path, out.stdout.as_bytes()).map_err(|e| format!("{e:#}"))?;
+        crate::atomic_file::write(&self.path, out.stdout.as_bytes()).map_err(|e| e.to_string())?;
         self.inputs = inputs;
         Ok(())
     }

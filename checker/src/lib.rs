@@ -7,6 +7,7 @@
 //! [`report::Report`]) → [`render`] (human, JSON, JUnit, Markdown, HTML, …).
 //! [`run`] is the CLI edge that maps all of it onto exit codes.
 
+pub mod atomic_file;
 pub mod bench;
 pub mod build_progress;
 pub mod cargo_metadata;

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::course::PerfKind;
-use crate::review::ReviewRule;
+pub use crate::review::ReviewFlag;
 
 /// Version of the JSON report layout.
 pub const REPORT_FORMAT_VERSION: u32 = 1;
@@ -143,23 +143,6 @@ pub struct ExerciseGrade {
     /// (absent when there is none, so older readers see no change).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<ReviewFlag>,
-}
-
-/// Student code that is not wrong as such but runs inside the test process
-/// and deserves a human look ("needs review"). Informational only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewFlag {
-    /// Which rule raised it.
-    pub rule: ReviewRule,
-    /// The source file, relative to the course root, with `/` separators.
-    pub file: String,
-    /// The line in `file` (1-based).
-    pub line: u32,
-    /// That line, trimmed and cut to about 120 characters.
-    pub excerpt: String,
-    /// Why it deserves a look, in one line.
-    pub reason: String,
 }
 
 /// One task's grade: all of its tests must pass for its points.

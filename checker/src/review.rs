@@ -17,8 +17,6 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Spacing, TokenStream, TokenT
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::report::ReviewFlag;
-
 /// Longest excerpt of a flagged line kept in a report, in characters.
 const EXCERPT_CHARS: usize = 120;
 
@@ -53,6 +51,23 @@ impl ReviewRule {
             ReviewRule::Unreadable => "unreadable",
         }
     }
+}
+
+/// Student code that is not wrong as such but runs inside the test process
+/// and deserves a human look ("needs review"). Informational only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewFlag {
+    /// Which rule raised it.
+    pub rule: ReviewRule,
+    /// The source file, relative to the course root, with `/` separators.
+    pub file: String,
+    /// The line in `file` (1-based).
+    pub line: u32,
+    /// That line, trimmed and cut to about 120 characters.
+    pub excerpt: String,
+    /// Why it deserves a look, in one line.
+    pub reason: String,
 }
 
 /// The one decision whether a flag of `rule` is raised: always, unless the

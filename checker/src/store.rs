@@ -23,9 +23,7 @@ pub fn save(root: &Path, report: &Report) -> std::io::Result<()> {
     for grade in &report.exercises {
         let json = serde_json::to_vec_pretty(grade).map_err(std::io::Error::other)?;
         let path = dir.join(format!("{}.json", grade.name));
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic_file::write(&path, &json)?;
     }
     Ok(())
 }

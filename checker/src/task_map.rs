@@ -101,10 +101,7 @@ impl TaskMapCache {
         };
         if let (Some(dir), Ok(json)) = (self.path.parent(), serde_json::to_vec(&stored)) {
             let _ = std::fs::create_dir_all(dir);
-            let tmp = self.path.with_extension("json.tmp");
-            if std::fs::write(&tmp, json).is_ok() {
-                let _ = std::fs::rename(&tmp, &self.path);
-            }
+            let _ = crate::atomic_file::write(&self.path, &json);
         }
     }
 }

@@ -79,7 +79,7 @@ pub fn class(
     let mut written = Vec::new();
     for (name, bytes) in outputs {
         let path = out.join(name);
-        crate::run::write_atomically(&path, &bytes)?;
+        crate::atomic_file::write(&path, &bytes)?;
         written.push(path);
     }
     Ok(ClassRun {

@@ -3,10 +3,29 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, ExitCode};
 
 use crate::course::{Course, Requirement};
 use crate::nextest::cargo;
+
+/// `checker doctor [--fix]`: the diagnosis, and with `--fix` nextest
+/// installed and the diagnosis again; exit 0 when ready.
+pub fn run(course: &Course, fix: bool) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout();
+    let mut ready = diagnose(course, &mut stdout)?;
+    if !ready && fix {
+        println!("\nInstalling cargo-nextest: cargo install cargo-nextest --locked");
+        if install_nextest()? {
+            println!();
+            ready = diagnose(course, &mut stdout)?;
+        }
+    }
+    Ok(if ready {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
 
 /// Writes the diagnosis; returns whether everything needed is present.
 pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {

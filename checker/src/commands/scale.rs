@@ -82,7 +82,7 @@ pub fn scale(
     if let Some(path) = html {
         let mut page = Vec::new();
         crate::render::html::scaling_page(&curve, &mut page)?;
-        crate::run::write_atomically(path, &page)?;
+        crate::atomic_file::write(path, &page)?;
         writeln!(out, "wrote {}", path.display())?;
     }
     Ok(curve)

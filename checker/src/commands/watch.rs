@@ -224,3 +224,12 @@ fn first_pending(course: &Course, exercise: &Exercise) -> usize {
         })
         .map_or(exercise.tasks.len(), |i| i + 1)
 }
+
+/// The first exercise whose last grade is not full marks (or never graded).
+pub fn first_unfinished(course: &Course) -> &crate::course::Exercise {
+    course
+        .exercises
+        .iter()
+        .find(|e| crate::store::load(&course.root, &e.name).is_none_or(|g| g.score < g.max_score))
+        .unwrap_or(&course.exercises[0])
+}
