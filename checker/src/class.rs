@@ -242,7 +242,7 @@ pub fn summarize<'c>(
                 match outcome {
                     None => stats.missing += 1,
                     Some((ExerciseStatus::CompileError, _)) => stats.not_compiling += 1,
-                    Some((_, t)) if t.score == t.max_score && !t.tests.is_empty() => {
+                    Some((_, t)) if t.is_done() => {
                         stats.full += 1;
                     }
                     Some((_, t)) if t.tests.is_empty() => stats.missing += 1,

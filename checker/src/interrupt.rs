@@ -148,17 +148,8 @@ mod os {
             return unsafe { libc::killpg(group, 0) } == 0;
         };
         entries.filter_map(Result::ok).any(|entry| {
-            std::fs::read_to_string(entry.path().join("stat"))
-                .ok()
-                .and_then(|stat| {
-                    // Fields after the command name (which may hold spaces): state ppid pgrp …
-                    let rest = stat.rsplit_once(')')?.1;
-                    let mut fields = rest.split_whitespace();
-                    let state = fields.next()?;
-                    let pgrp: i32 = fields.nth(1)?.parse().ok()?;
-                    Some(pgrp == group && state != "Z")
-                })
-                .unwrap_or(false)
+            fixtures::children::ProcStat::read(&entry.path())
+                .is_some_and(|stat| stat.pgrp == group && !stat.is_zombie())
         })
     }
 }

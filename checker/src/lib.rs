@@ -16,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod course;
 pub mod dev;
+pub mod git;
 pub mod grade;
 pub mod interrupt;
 pub mod locate;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::process::{run_bounded, run_bounded_watching, truncate_chars};
@@ -354,38 +355,57 @@ pub fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
+/// What the checker reads of `cargo nextest list --message-format json`:
+/// nextest-metadata's `TestListSummary`, cut to these fields (the crate
+/// itself would add target-spec and its build to every first grade).
+#[derive(Debug, serde::Deserialize)]
+struct TestList {
+    #[serde(rename = "rust-suites")]
+    rust_suites: BTreeMap<String, TestSuite>,
+}
+
+/// One test binary of the list.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct TestSuite {
+    binary_id: String,
+    #[serde(default)]
+    testcases: BTreeMap<String, TestCase>,
+}
+
+/// One test of a binary.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct TestCase {
+    #[serde(default)]
+    ignored: bool,
+    filter_match: Option<FilterMatch>,
+}
+
+/// Whether the list's filter selected a test.
+#[derive(Debug, serde::Deserialize)]
+struct FilterMatch {
+    status: String,
+}
+
 fn tests_in(
     listing: &Value,
     package: &str,
     only_matching: bool,
 ) -> Result<Vec<TestId>, NextestError> {
-    let suites = listing
-        .get("rust-suites")
-        .and_then(Value::as_object)
-        .ok_or_else(|| NextestError::Output {
-            what: "list",
-            message: "no `rust-suites` object".into(),
-        })?;
+    let list = TestList::deserialize(listing).map_err(|e| NextestError::Output {
+        what: "list",
+        message: format!("not a test list: {e}"),
+    })?;
     let mut tests = Vec::new();
-    for suite in suites.values() {
-        let binary_id = suite
-            .get("binary-id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let Some(cases) = suite.get("testcases").and_then(Value::as_object) else {
-            continue;
-        };
-        for (name, case) in cases {
-            let ignored = case
-                .get("ignored")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+    for suite in list.rust_suites.values() {
+        for (name, case) in &suite.testcases {
             let matches = case
-                .pointer("/filter-match/status")
-                .and_then(Value::as_str)
-                .is_none_or(|status| status == "matches");
-            if !ignored && (matches || !only_matching) {
-                tests.push(TestId::from_nextest(package, binary_id, name));
+                .filter_match
+                .as_ref()
+                .is_none_or(|m| m.status == "matches");
+            if !case.ignored && (matches || !only_matching) {
+                tests.push(TestId::from_nextest(package, &suite.binary_id, name));
             }
         }
     }

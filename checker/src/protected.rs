@@ -22,7 +22,6 @@
 //! it is graded from its working tree, with a warning.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::course::COURSE_FILE;
 use crate::report::ProtectedFiles;
@@ -79,6 +78,20 @@ pub enum ProtectedError {
         /// The I/O error.
         source: std::io::Error,
     },
+}
+
+/// The commit whose starter files are the starters: the template, found as
+/// `verify` finds it ([`Template::find`]), or, in the course's own
+/// development history (whose root commit is no template), `HEAD`, where
+/// the starters are committed as they ship. `reset` puts files back from it.
+pub fn starter_commit(root: &Path) -> Result<String, ProtectedError> {
+    match Template::find(root, None) {
+        Ok(template) => Ok(template.commit),
+        Err(ProtectedError::NotATemplate(_)) => {
+            Ok(git(root, &["rev-parse", "HEAD"])?.trim().to_owned())
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// The template commit of a course repository.
@@ -344,23 +357,13 @@ fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Prote
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, ProtectedError> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| ProtectedError::Git(format!("failed to run git: {e}")))?;
-    if !out.status.success() {
-        return Err(ProtectedError::Git(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    crate::git::run(root, args).map_err(|e| ProtectedError::Git(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::process::Command;
+
     use super::*;
 
     /// Runs git in `root` as a test user.

@@ -302,6 +302,58 @@ impl PerfStatus {
     pub fn is_pending(self) -> bool {
         self == Self::Inconclusive
     }
+
+    /// Whether the student's code must change to earn the check: neither
+    /// earned nor pending (code cannot fix a busy machine, so a pending check
+    /// is never what to do next).
+    pub fn needs_work(self) -> bool {
+        !self.is_earned() && !self.is_pending()
+    }
+}
+
+impl TaskGrade {
+    /// Whether the task is done: its points earned on tests that ran (a
+    /// task whose filter selected nothing is never done). The one rule the
+    /// renderers, `list`, `watch`, `class` and the exercise's status ask.
+    pub fn is_done(&self) -> bool {
+        self.score == self.max_score && !self.tests.is_empty()
+    }
+
+    /// Its first test that did not pass: what a report shows of it.
+    pub fn first_failure(&self) -> Option<&TestResult> {
+        self.tests.iter().find(|t| t.status != TestStatus::Passed)
+    }
+}
+
+/// What a student should work on next in an exercise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NextStep<'a> {
+    /// A task not done.
+    Task(&'a TaskGrade),
+    /// A perf check whose code must change ([`PerfStatus::needs_work`]).
+    Perf(&'a PerfGrade),
+}
+
+impl ExerciseGrade {
+    /// Whether every available point of the exercise was earned.
+    pub fn full_marks(&self) -> bool {
+        self.score == self.max_score
+    }
+
+    /// The first task not done, else the first perf check that needs work;
+    /// `None` when only pending checks (or nothing) are left.
+    pub fn next_step(&self) -> Option<NextStep<'_>> {
+        self.tasks
+            .iter()
+            .find(|t| !t.is_done())
+            .map(NextStep::Task)
+            .or_else(|| {
+                self.perf
+                    .iter()
+                    .find(|p| p.status.needs_work())
+                    .map(NextStep::Perf)
+            })
+    }
 }
 
 impl Report {

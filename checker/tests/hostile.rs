@@ -120,13 +120,7 @@ fn live_processes_with(marker: &str) -> Vec<String> {
             continue;
         };
         let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let zombie = std::fs::read_to_string(path.join("stat"))
-            .ok()
-            .and_then(|s| {
-                s.rsplit_once(')')
-                    .map(|(_, rest)| rest.trim_start().starts_with('Z'))
-            })
-            .unwrap_or(true);
+        let zombie = fixtures::children::ProcStat::read(&path).is_none_or(|s| s.is_zombie());
         if cmdline.contains(marker) && !zombie {
             found.push(format!("{}: {cmdline}", path.display()));
         }

@@ -123,12 +123,7 @@ pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {
 }
 
 fn git_state(root: &Path) -> String {
-    let ok = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(root)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
+    if crate::git::is_checkout(root) {
         "a git checkout: `reset` and the protected-files check work".into()
     } else {
         "not a git checkout: `reset` and the protected-files check are unavailable".into()

@@ -50,7 +50,7 @@ pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
             let graded: Option<&TaskGrade> = grade
                 .as_ref()
                 .and_then(|g| g.tasks.iter().find(|t| t.name == task.name));
-            let done = graded.is_some_and(|t| t.score == t.max_score && !t.tests.is_empty());
+            let done = graded.is_some_and(TaskGrade::is_done);
             if !done && next.is_none() {
                 next = Some((task.name.clone(), exercise.name.clone()));
             }
@@ -65,12 +65,16 @@ pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
             let graded = grade
                 .as_ref()
                 .and_then(|g| g.perf.iter().find(|p| p.name == check.name));
-            let state = match graded.map(|p| p.status) {
-                Some(PerfStatus::Passed) => "✓ done        ",
+            let status = graded.map(|p| p.status);
+            // Never graded counts as work to do; the rules are the report's.
+            let needs_work = status.is_none_or(PerfStatus::needs_work);
+            let state = match status {
                 Some(PerfStatus::NotApplicable) => "· n/a         ",
+                Some(status) if status.is_earned() => "✓ done        ",
+                Some(status) if status.is_pending() => "○ busy machine",
                 _ => "✗ perf-pending",
             };
-            if state.starts_with('✗') && next.is_none() {
+            if needs_work && next.is_none() {
                 next = Some((check.name.clone(), exercise.name.clone()));
             }
             writeln!(

@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, bail};
 
@@ -19,7 +18,8 @@ pub fn reset(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let src = format!("exercises/{}/src", exercise.name);
-    let base = template_commit(root)?;
+    let base = crate::protected::starter_commit(root)
+        .context("reset needs git: is this a clone of the course repository?")?;
     let mut changed = git(root, &["diff", "--name-only", &base, "--", &src])?;
     changed.extend(git(
         root,
@@ -69,35 +69,6 @@ pub fn reset(
     Ok(())
 }
 
-/// The template commit: the root commit when it holds the course (a
-/// repository made from the template), else `HEAD` (the course's own
-/// development history, where the starters are committed as they ship).
-fn template_commit(root: &Path) -> anyhow::Result<String> {
-    let roots = git(root, &["rev-list", "--max-parents=0", "HEAD"])
-        .context("reset needs git: is this a clone of the course repository?")?;
-    let first = roots.last().cloned().unwrap_or_default();
-    if git(root, &["cat-file", "-e", &format!("{first}:course.toml")]).is_ok() {
-        Ok(first)
-    } else {
-        Ok(git(root, &["rev-parse", "HEAD"])?.pop().unwrap_or_default())
-    }
-}
-
 fn git(root: &Path, args: &[&str]) -> anyhow::Result<Vec<String>> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .context("failed to run git")?;
-    if !out.status.success() {
-        bail!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect())
+    Ok(crate::git::lines(root, args)?)
 }

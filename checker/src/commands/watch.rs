@@ -28,7 +28,7 @@ use crate::course::{Course, Exercise, Source};
 use crate::grade::{Grader, machine};
 use crate::nextest::Nextest;
 use crate::render::{Format, render};
-use crate::report::Machine;
+use crate::report::{Machine, TaskGrade};
 use crate::term::{Progress, colour_stdout, colourize};
 
 /// How often the polling watcher looks at the files.
@@ -156,7 +156,7 @@ fn grade_and_show(
             grade
                 .tasks
                 .get(focus.saturating_sub(1))
-                .is_some_and(|t| t.score == t.max_score && !t.tests.is_empty())
+                .is_some_and(TaskGrade::is_done)
         });
         let more = focus_done && focus < exercise.tasks.len();
         // Show every pass at once: the save is answered as soon as the task
@@ -220,7 +220,7 @@ fn first_pending(course: &Course, exercise: &Exercise) -> usize {
             !grade
                 .tasks
                 .iter()
-                .any(|t| t.name == task.name && t.score == t.max_score && !t.tests.is_empty())
+                .any(|t| t.name == task.name && t.is_done())
         })
         .map_or(exercise.tasks.len(), |i| i + 1)
 }
@@ -230,6 +230,6 @@ pub fn first_unfinished(course: &Course) -> &crate::course::Exercise {
     course
         .exercises
         .iter()
-        .find(|e| crate::store::load(&course.root, &e.name).is_none_or(|g| g.score < g.max_score))
+        .find(|e| crate::store::load(&course.root, &e.name).is_none_or(|g| !g.full_marks()))
         .unwrap_or(&course.exercises[0])
 }

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use super::plot::{self, escape};
 use super::{exercise_status, test_status, times};
 use crate::class::Summary;
-use crate::report::{ExerciseGrade, PerfGrade, Report, TestStatus};
+use crate::report::{ExerciseGrade, PerfGrade, Report};
 use crate::scaling::Curve;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -170,7 +170,7 @@ fn exercise_section(exercise: &ExerciseGrade, body: &mut String) {
         escape(&exercise.title),
         exercise.score,
         exercise.max_score,
-        if exercise.score == exercise.max_score { "ok" } else { "bad" },
+        if exercise.full_marks() { "ok" } else { "bad" },
         exercise_status(exercise.status)
     ));
     if let Some(message) = &exercise.message {
@@ -181,9 +181,8 @@ fn exercise_section(exercise: &ExerciseGrade, body: &mut String) {
             "<table><thead><tr><th></th><th>task</th><th>score</th><th>details</th></tr></thead><tbody>\n",
         );
         for task in &exercise.tasks {
-            let done = task.score == task.max_score;
-            let failing = task.tests.iter().find(|t| t.status != TestStatus::Passed);
-            let details = match failing {
+            let done = task.is_done();
+            let details = match task.first_failure() {
                 Some(test) => format!(
                     "<code>{}</code> {}<pre>{}</pre>",
                     escape(&test.name),

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{exercise_status, perf_status, test_status, times};
-use crate::report::{PerfStatus, Report, TaskGrade, TestStatus};
+use crate::report::{NextStep, PerfStatus, Report, TaskGrade, TestStatus};
 
 /// Lines of a failure message shown under a failing task.
 const MESSAGE_LINES: usize = 6;
@@ -114,7 +114,7 @@ fn render_task(task: &TaskGrade, width: usize, out: &mut dyn Write) -> io::Resul
         .iter()
         .filter(|t| t.status != TestStatus::Passed)
         .collect();
-    let done = task.score == task.max_score;
+    let done = task.is_done();
     let summary = if task.tests.is_empty() {
         "not run".to_owned()
     } else if failing.is_empty() {
@@ -155,22 +155,13 @@ fn render_task(task: &TaskGrade, width: usize, out: &mut dyn Write) -> io::Resul
 /// (code cannot fix a busy machine, so a pending check is never "next").
 fn render_next(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for exercise in &report.exercises {
-        if let Some(task) = exercise.tasks.iter().find(|t| t.score < t.max_score) {
-            writeln!(out, "Next: task `{}` in {}.", task.name, exercise.name)?;
-            return writeln!(out, "      Stuck? `cargo checker hint {}`", task.name);
-        }
-        if let Some(check) = exercise
-            .perf
-            .iter()
-            .find(|p| !p.status.is_earned() && !p.status.is_pending())
-        {
-            writeln!(
-                out,
-                "Next: perf check `{}` in {}.",
-                check.name, exercise.name
-            )?;
-            return writeln!(out, "      Stuck? `cargo checker hint {}`", check.name);
-        }
+        let (kind, name) = match exercise.next_step() {
+            Some(NextStep::Task(task)) => ("task", &task.name),
+            Some(NextStep::Perf(check)) => ("perf check", &check.name),
+            None => continue,
+        };
+        writeln!(out, "Next: {kind} `{name}` in {}.", exercise.name)?;
+        return writeln!(out, "      Stuck? `cargo checker hint {name}`");
     }
     let pending: Vec<&str> = report
         .exercises

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{exercise_status, perf_status, times};
-use crate::report::{Report, TestStatus};
+use crate::report::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# Course grade: {}/{}", report.score, report.max_score)?;
@@ -44,8 +44,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "| | Item | Score | Details |")?;
         writeln!(out, "|---|---|---|---|")?;
         for task in &exercise.tasks {
-            let first_failure = task.tests.iter().find(|t| t.status != TestStatus::Passed);
-            let details = match first_failure {
+            let details = match task.first_failure() {
                 Some(test) => format!(
                     "`{}`: {}",
                     test.name,
@@ -58,11 +57,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     if task.tests.len() == 1 { "" } else { "s" }
                 ),
             };
-            let mark = if task.score == task.max_score {
-                "✅"
-            } else {
-                "❌"
-            };
+            let mark = if task.is_done() { "✅" } else { "❌" };
             writeln!(
                 out,
                 "| {mark} | task `{}` | {}/{} | {details} |",

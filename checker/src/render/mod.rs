@@ -139,11 +139,10 @@ fn label(exercise: &str, kind: &str, name: &str) -> String {
 /// exercise did not run or compile; or that its filter selected no tests.
 /// `None` when the task has its points.
 fn task_reason(exercise: &ExerciseGrade, task: &TaskGrade) -> Option<String> {
-    if task.score == task.max_score {
+    if task.is_done() {
         return None;
     }
-    let failing = task.tests.iter().find(|t| t.status != TestStatus::Passed);
-    Some(match (failing, &exercise.message) {
+    Some(match (task.first_failure(), &exercise.message) {
         (Some(test), _) => format!(
             "{} {}: {}",
             test.name,

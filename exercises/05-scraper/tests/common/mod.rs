@@ -6,36 +6,26 @@
     reason = "each test binary uses a different subset of these"
 )]
 
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
 use std::time::Duration;
 
 use fixtures::site::{Site, SiteConfig};
 use scraper::Url;
 
-/// Runs `f` on a helper thread and returns its result, failing the test if
-/// it takes longer than `limit`, so a deadlock or a crawl that never ends
-/// fails within seconds instead of hanging the run.
+/// [`fixtures::testing::within`], asking what goes wrong in a crawl, so a
+/// deadlock or a crawl that never ends fails within seconds instead of
+/// hanging the run.
 pub fn within<T: Send + 'static>(
     limit: Duration,
     what: &str,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> T {
-    let (tx, rx) = mpsc::channel();
-    let helper = thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(RecvTimeoutError::Timeout) => panic!(
-            "{what} did not finish within {limit:?}: is a thread waiting for work that \
-             never comes (a crawl that cannot tell it is over), or deadlocked?"
-        ),
-        Err(RecvTimeoutError::Disconnected) => match helper.join() {
-            Err(payload) => std::panic::resume_unwind(payload),
-            Ok(()) => unreachable!("the helper sends its result before it returns"),
-        },
-    }
+    fixtures::testing::within_asking(
+        limit,
+        what,
+        "is a thread waiting for work that never comes (a crawl that cannot tell it is over), \
+         or deadlocked?",
+        f,
+    )
 }
 
 /// Starts the course's web site with `config`.
