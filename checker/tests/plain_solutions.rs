@@ -11,7 +11,9 @@
 //! same rule `checker dev check` holds the reference to
 //! ([`checker::dev::perf_margins`]): a shortfall fails only when the
 //! measurement shows it (interval wholly below, calibration job above),
-//! never on a machine too busy to tell.
+//! never on a machine too busy to tell. As the grader does with a shortfall,
+//! a measurement short of the margin is made again (up to three in all) and
+//! the margin judged on their pooled rounds.
 //!
 //! The tests are named `perf_*` so nextest runs each alone with every core.
 //! `--no-capture` prints each check's speedup, interval and calibration.
@@ -21,7 +23,9 @@
 mod support;
 
 use checker::dev::{PERF_MARGIN, perf_margins};
-use checker::report::Report;
+use checker::perf::{MAX_ATTEMPTS, median_interval};
+use checker::report::{PerfGrade, PerfStatus, Report};
+use fixtures::perf::median;
 use support::real_course::{self, named};
 use support::{assert_valid_report, exercise};
 
@@ -350,31 +354,40 @@ fn assert_plain_solutions_clear(name: &str) {
     let mut problems = Vec::new();
     let mut speedups: Vec<Vec<f64>> = vec![Vec::new(); plains.len()];
     for _ in 0..runs {
-        let (run, json) = course.verify_json(&[]);
-        assert_valid_report(&json);
-        let graded = exercise(&json, name);
-        for (plain, measured) in plains.iter().zip(&mut speedups) {
-            let task = named(graded, "tasks", plain.task);
-            assert_eq!(
-                task["score"], task["max_score"],
-                "the plain solution of {} ({}) loses points: {task:#}\nstderr:\n{}",
-                plain.perf, plain.approach, run.stderr
-            );
-            let perf = named(graded, "perf", plain.perf);
-            println!(
-                "{}: {} (needs {}), interval {}, calibration {}, {} — {}",
-                plain.perf,
-                perf["speedup"],
-                perf["required"],
-                perf["interval"],
-                perf["calibration_speedup"],
-                perf["status"],
-                plain.approach
-            );
-            measured.extend(perf["speedup"].as_f64());
-        }
-        let report: Report = serde_json::from_value(json).expect("the report reads back");
-        let findings = perf_margins(&report, "a plain solution");
+        // The grader's rule for a shortfall, applied to the margin: measured
+        // again, up to `MAX_ATTEMPTS` times, and judged on the pooled rounds.
+        let mut measured_runs: Vec<Report> = Vec::new();
+        let findings = loop {
+            let (run, json) = course.verify_json(&[]);
+            assert_valid_report(&json);
+            let graded = exercise(&json, name);
+            for (plain, measured) in plains.iter().zip(&mut speedups) {
+                let task = named(graded, "tasks", plain.task);
+                assert_eq!(
+                    task["score"], task["max_score"],
+                    "the plain solution of {} ({}) loses points: {task:#}\nstderr:\n{}",
+                    plain.perf, plain.approach, run.stderr
+                );
+                let perf = named(graded, "perf", plain.perf);
+                println!(
+                    "{}: {} (needs {}), interval {}, calibration {}, {} — {}",
+                    plain.perf,
+                    perf["speedup"],
+                    perf["required"],
+                    perf["interval"],
+                    perf["calibration_speedup"],
+                    perf["status"],
+                    plain.approach
+                );
+                measured.extend(perf["speedup"].as_f64());
+            }
+            measured_runs.push(serde_json::from_value(json).expect("the report reads back"));
+            let findings = perf_margins(&pooled(&measured_runs), "a plain solution");
+            if findings.problems.is_empty() || measured_runs.len() >= MAX_ATTEMPTS as usize {
+                break findings;
+            }
+            println!("measuring again: {}", findings.problems.join("; "));
+        };
         for warning in &findings.warnings {
             println!("warning: {warning}");
         }
@@ -399,6 +412,35 @@ fn assert_plain_solutions_clear(name: &str) {
         "a plain solution does not clear its threshold with {PERF_MARGIN}× to spare:\n{}",
         problems.join("\n")
     );
+}
+
+/// The reports of several measurements of the same course as one: each
+/// perf check's rounds pooled (the student's and the calibration job's),
+/// its median, interval and calibration taken again over all of them, as
+/// `checker::perf::grade` pools re-measures. A check passes pooled only when
+/// it passed in every measurement. Rounds of one measurement share a few
+/// seconds of the machine's state (another process waking, a frequency
+/// step); pooled, those seconds cannot decide the margin alone.
+fn pooled(reports: &[Report]) -> Report {
+    let mut pooled = reports[0].clone();
+    for (e, grade) in pooled.exercises.iter_mut().enumerate() {
+        for (c, check) in grade.perf.iter_mut().enumerate() {
+            let all: Vec<&PerfGrade> = reports.iter().map(|r| &r.exercises[e].perf[c]).collect();
+            check.round_speedups = all.iter().flat_map(|m| m.round_speedups.clone()).collect();
+            check.calibration_round_speedups = all
+                .iter()
+                .flat_map(|m| m.calibration_round_speedups.clone())
+                .collect();
+            check.speedup = median(check.round_speedups.iter().copied());
+            check.interval = median_interval(&check.round_speedups, check.seed.unwrap_or(0));
+            check.calibration_speedup = median(check.calibration_round_speedups.iter().copied());
+            check.rounds = u32::try_from(check.round_speedups.len()).unwrap_or(u32::MAX);
+            if let Some(other) = all.iter().find(|m| m.status != PerfStatus::Passed) {
+                check.status = other.status;
+            }
+        }
+    }
+    pooled
 }
 
 /// How many times each course is graded: 1, or `CHECKER_PLAIN_RUNS` to
