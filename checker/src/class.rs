@@ -5,8 +5,6 @@
 //! look at). `checker class DIR` reads the files and writes the results;
 //! everything here is a pure function of reports already read.
 
-use std::fmt::Write as _;
-
 use crate::course::Course;
 use crate::report::{ExerciseStatus, PerfStatus, REPORT_FORMAT_VERSION, Report, TestStatus};
 
@@ -208,6 +206,14 @@ pub struct PerfStats {
     pub other: usize,
 }
 
+impl PerfStats {
+    /// The class's speedup at quantile `q` (0 to 1), `None` when no
+    /// student's code was measured.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        quantile(&self.speedups, q)
+    }
+}
+
 /// A submission a person should look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flagged {
@@ -375,93 +381,6 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
     let at = q.clamp(0.0, 1.0) * last as f64;
     let (below, above) = (at.floor() as usize, at.ceil() as usize);
     Some(values[below] + (values[above] - values[below]) * (at - below as f64))
-}
-
-/// `n/of (p %)`.
-fn share(n: usize, of: usize) -> String {
-    if of == 0 {
-        return "0".to_owned();
-    }
-    format!("{n} ({:.0} %)", n as f64 * 100.0 / of as f64)
-}
-
-/// The summary as Markdown.
-pub fn summary_markdown(summary: &Summary) -> String {
-    let mut md = format!(
-        "# Class summary: {} report{}\n",
-        summary.students,
-        if summary.students == 1 { "" } else { "s" }
-    );
-    let n = summary.students;
-    if !summary.refused.is_empty() {
-        let _ = writeln!(md, "\n## Files not read ({})\n", summary.refused.len());
-        for refusal in &summary.refused {
-            let _ = writeln!(md, "- `{}`: {}", refusal.file, cell(&refusal.why));
-        }
-    }
-    md.push_str("\n## Tasks\n\n| Task | Points | Full marks | Partial | Failing | Not compiling | Not graded |\n|---|---|---|---|---|---|---|\n");
-    for t in &summary.tasks {
-        let _ = writeln!(
-            md,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
-            t.name,
-            t.points,
-            share(t.full, n),
-            share(t.partial, n),
-            share(t.failing, n),
-            share(t.not_compiling, n),
-            share(t.missing, n)
-        );
-    }
-    md.push_str("\n## Perf checks\n\nSpeedups of the students whose code was measured: min, quartiles, max.\n\n| Check | Needs | Measured | Min | Q1 | Median | Q3 | Max | Passed | Below | Inconclusive | Unexplained | Other |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for p in &summary.perf {
-        let q = |at: f64| {
-            quantile(&p.speedups, at).map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
-        };
-        let _ = writeln!(
-            md,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            p.name,
-            required_text(p.required),
-            p.speedups.len(),
-            q(0.0),
-            q(0.25),
-            q(0.5),
-            q(0.75),
-            q(1.0),
-            share(p.passed, n),
-            share(p.below, n),
-            share(p.inconclusive, n),
-            share(p.unexplained, n),
-            share(p.other, n)
-        );
-    }
-    let _ = writeln!(md, "\n## Flagged submissions ({})\n", summary.flagged.len());
-    if summary.flagged.is_empty() {
-        md.push_str("None.\n");
-    }
-    for flagged in &summary.flagged {
-        let _ = writeln!(md, "- **{}**", cell(&flagged.student));
-        for reason in &flagged.reasons {
-            let _ = writeln!(md, "  - {}", cell(reason));
-        }
-    }
-    md
-}
-
-/// `1.40×`, or `1.40–2.80×` when runners of different cores asked for
-/// different speedups.
-pub fn required_text(required: Option<[f64; 2]>) -> String {
-    match required {
-        None => "-".to_owned(),
-        Some([low, high]) if (high - low).abs() < 1e-9 => format!("{low:.2}×"),
-        Some([low, high]) => format!("{low:.2}–{high:.2}×"),
-    }
-}
-
-/// Text safe in a Markdown table cell or list item: one line, no pipes.
-fn cell(text: &str) -> String {
-    text.lines().next().unwrap_or_default().replace('|', "\\|")
 }
 
 #[cfg(test)]

@@ -118,6 +118,7 @@ fn decide(
         Requirement::NotApplicable => return not_applicable(check, cores),
         Requirement::Speedup(required) => required,
     };
+    let ideal = check.ideal(cores);
     let mut vouched: Vec<PerfRecord> = Vec::new();
     let mut last = None;
     for attempt in 1..=attempts {
@@ -130,7 +131,7 @@ fn decide(
             }
             Measurement::Record(record) => record,
         };
-        let grade = judge(check, required, attempt, &record);
+        let grade = judge(check, (required, ideal), attempt, &record);
         let clear_pass = grade.status == PerfStatus::Passed
             && grade.interval.is_none_or(|[low, _]| low >= required);
         match grade.status {
@@ -146,7 +147,7 @@ fn decide(
         return last
             .unwrap_or_else(|| blank(check, Some(required), PerfStatus::Inconclusive, attempts));
     };
-    let mut grade = judge(check, required, attempts, &pooled);
+    let mut grade = judge(check, (required, ideal), attempts, &pooled);
     // Still short, but the interval reaches the requirement: the rounds
     // disagree too much to fail anyone on them. An honest but noisy run ends
     // here; a one-thread or uneven version has a tight interval below.
@@ -222,7 +223,13 @@ fn not_applicable(check: &PerfCheck, cores: usize) -> PerfGrade {
     }
 }
 
-fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) -> PerfGrade {
+/// Grades one record against `required`, the machine's `ideal` beside it.
+fn judge(
+    check: &PerfCheck,
+    (required, ideal): (f64, f64),
+    attempt: u32,
+    record: &PerfRecord,
+) -> PerfGrade {
     let speedup = record.median_speedup();
     let utilization = record.median_cpu_utilization();
     let calibration = record.median_calibration_speedup();
@@ -247,7 +254,7 @@ fn judge(check: &PerfCheck, required: f64, attempt: u32, record: &PerfRecord) ->
     let speedup = speedup.unwrap_or(0.0);
     let utilization = utilization.unwrap_or(0.0);
     let backed_by_cpu = check.kind != PerfKind::Cpu || utilization >= UTILIZATION_FLOOR * speedup;
-    let machine_busy = calibration.is_some_and(|c| c < calibration_needed(check, required));
+    let machine_busy = calibration.is_some_and(|c| c < calibration_needed(required, ideal));
     let (status, message) = if !record.answers_match() {
         (
             PerfStatus::WrongAnswer,
@@ -315,13 +322,8 @@ fn over_the_cap(check: &PerfCheck, speedup: f64) -> Option<String> {
 
 /// What the calibration job must reach for a measurement to count: the
 /// requirement, and at least [`CALIBRATION_FLOOR`] of the ideal speedup
-/// (the requirement is `efficiency × ideal`).
-fn calibration_needed(check: &PerfCheck, required: f64) -> f64 {
-    let ideal = if check.efficiency > 0.0 {
-        required / check.efficiency
-    } else {
-        required
-    };
+/// ([`PerfCheck::ideal`]).
+fn calibration_needed(required: f64, ideal: f64) -> f64 {
     required.max(CALIBRATION_FLOOR * ideal)
 }
 

@@ -30,6 +30,9 @@ pub struct ScalePoint {
     pub speedup: f64,
     /// 90 % interval of that median.
     pub interval: Option<[f64; 2]>,
+    /// The calibration job's median speedup in the same rounds: what the
+    /// machine gave known-parallel work meanwhile.
+    pub calibration: Option<f64>,
 }
 
 impl Curve {
@@ -72,13 +75,21 @@ impl Curve {
 
     /// The serial fraction (0 to 1) whose Amdahl curve is nearest the
     /// measured points (least squares); `None` without a point where more
-    /// than one thread could run at once.
+    /// than one thread could run at once. A CPU check is fitted on its
+    /// points up to the cores: past them threads share cores, and what that
+    /// costs (a thread of three waiting for a core) is no serial part of
+    /// the code, which the law would count it as.
     pub fn serial_fraction(&self) -> Option<f64> {
-        if !self.points.iter().any(|p| self.parallelism(p.threads) > 1) {
+        let fitted: Vec<&ScalePoint> = self
+            .points
+            .iter()
+            .filter(|p| self.kind == PerfKind::Io || p.threads as usize <= self.cores)
+            .collect();
+        if !fitted.iter().any(|p| self.parallelism(p.threads) > 1) {
             return None;
         }
         let error = |serial: f64| -> f64 {
-            self.points
+            fitted
                 .iter()
                 .map(|p| (p.speedup - self.amdahl(serial, p.threads)).powi(2))
                 .sum()
@@ -86,6 +97,21 @@ impl Curve {
         (0..=2000)
             .map(|i| f64::from(i) / 2000.0)
             .min_by(|a, b| error(*a).total_cmp(&error(*b)))
+    }
+
+    /// The thread counts measured on a busy machine: where even the
+    /// calibration job stayed below [`crate::perf::CALIBRATION_FLOOR`] of the
+    /// ideal, as the grade's rule has it. Their speedups say nothing of the
+    /// code.
+    pub fn busy(&self) -> Vec<u32> {
+        self.points
+            .iter()
+            .filter(|p| {
+                p.calibration
+                    .is_some_and(|c| c < crate::perf::CALIBRATION_FLOOR * self.ideal(p.threads))
+            })
+            .map(|p| p.threads)
+            .collect()
     }
 
     /// "thread" or "worker", for `threads` of them.
@@ -165,6 +191,17 @@ impl Curve {
             }
             None => out.push_str("no point ran more than one thread at once: nothing to fit\n"),
         }
+        let busy = self.busy();
+        if !busy.is_empty() {
+            let counts: Vec<String> = busy.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                out,
+                "measured on a busy machine at {} {}: the calibration job could not show \
+                 parallelism either; close other programs and run it again",
+                counts.join(", "),
+                self.unit_plural()
+            );
+        }
         out
     }
 
@@ -217,6 +254,7 @@ mod tests {
                     threads,
                     speedup,
                     interval: Some([speedup - 0.02, speedup + 0.02]),
+                    calibration: Some(f64::from(threads.min(2)) * 0.95),
                 })
                 .collect(),
         }
@@ -253,9 +291,30 @@ mod tests {
         let serial = flat.serial_fraction().unwrap();
         assert!(serial > 0.95, "{serial}");
         let chart = flat.text_chart();
-        assert!(chart.contains("serial fraction 100.0 %"), "{chart}");
+        let printed = format!("serial fraction {:.1} %", serial * 100.0);
+        assert!(chart.contains(&printed), "{chart}");
         // On 2 cores, the ideal stops at 2 past two threads.
         assert!(chart.contains("(ideal 2)\n   4"), "{chart}");
+    }
+
+    #[test]
+    fn points_where_the_calibration_job_was_starved_are_called_busy() {
+        let mut rising = curve(PerfKind::Cpu, 2, &[(1, 1.0), (2, 1.9), (3, 1.2), (4, 1.9)]);
+        assert!(rising.busy().is_empty());
+        rising.points[2].calibration = Some(1.1);
+        assert_eq!(rising.busy(), [3]);
+        assert!(
+            rising
+                .text_chart()
+                .contains("measured on a busy machine at 3 threads")
+        );
+    }
+
+    #[test]
+    fn threads_past_the_cores_do_not_move_the_fit() {
+        let shared = curve(PerfKind::Cpu, 2, &[(1, 1.0), (2, 1.9), (3, 1.3), (4, 1.4)]);
+        let alone = curve(PerfKind::Cpu, 2, &[(1, 1.0), (2, 1.9)]);
+        assert_eq!(shared.serial_fraction(), alone.serial_fraction());
     }
 
     #[test]

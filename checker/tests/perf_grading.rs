@@ -203,18 +203,6 @@ fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
     if cores < 2 {
         return;
     }
-    let at = |points: &[(u32, f64)], n: u32| points.iter().find(|p| p.0 == n).map(|p| p.1);
-    let two = at(&rising_points, 2).unwrap_or_default();
-    assert!(
-        two > 1.4,
-        "two threads on {cores} cores: {two:.2}×\n{}",
-        rising.stdout
-    );
-    assert!(
-        flat_points.iter().all(|&(_, s)| s < 1.25),
-        "a one-thread version stays flat:\n{}",
-        flat.stdout
-    );
     let serial = |stdout: &str| -> f64 {
         stdout
             .split("serial fraction ")
@@ -223,8 +211,27 @@ fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
             .and_then(|n| n.parse().ok())
             .unwrap_or(f64::NAN)
     };
-    assert!(serial(&rising.stdout) < 30.0, "{}", rising.stdout);
+    // A busy machine slows a one-thread version no further: always flat.
+    assert!(
+        flat_points.iter().all(|&(_, s)| s < 1.25),
+        "a one-thread version stays flat:\n{}",
+        flat.stdout
+    );
     assert!(serial(&flat.stdout) > 70.0, "{}", flat.stdout);
+    // The rising curve is judged only where the calibration job vouched for
+    // the machine, as every perf grade is; a busy point is said so.
+    if rising.stdout.contains("measured on a busy machine") {
+        eprintln!("the machine was busy: the rising curve is not judged");
+        return;
+    }
+    let at = |points: &[(u32, f64)], n: u32| points.iter().find(|p| p.0 == n).map(|p| p.1);
+    let two = at(&rising_points, 2).unwrap_or_default();
+    assert!(
+        two > 1.4,
+        "two threads on {cores} cores: {two:.2}×\n{}",
+        rising.stdout
+    );
+    assert!(serial(&rising.stdout) < 30.0, "{}", rising.stdout);
 }
 
 #[test]

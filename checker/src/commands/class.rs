@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::class::{Refusal, Submission, gradebook_csv, read_report, summarize, summary_markdown};
+use crate::class::{Refusal, Submission, gradebook_csv, read_report, summarize};
 use crate::course::Course;
 use crate::report::Report;
 
@@ -73,7 +73,10 @@ pub fn class(
             "gradebook.csv",
             gradebook_csv(course, &submissions).into_bytes(),
         ),
-        ("class-summary.md", summary_markdown(&summary).into_bytes()),
+        (
+            "class-summary.md",
+            crate::render::markdown::class_summary(&summary).into_bytes(),
+        ),
         ("class-summary.html", html),
     ];
     let mut written = Vec::new();

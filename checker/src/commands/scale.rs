@@ -64,12 +64,14 @@ pub fn scale(
             }
         };
         let speedups: Vec<f64> = record.rounds.iter().map(|round| round.speedup()).collect();
-        let speedup = fixtures::perf::median(speedups.iter().copied())
+        let speedup = record
+            .median_speedup()
             .context("the perf record has no rounds")?;
         points.push(ScalePoint {
             threads,
             speedup,
             interval: median_interval(&speedups, record.seed),
+            calibration: record.median_calibration_speedup(),
         });
     }
     let curve = Curve {

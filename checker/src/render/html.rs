@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use super::plot::{self, escape};
-use super::{exercise_status, test_status, times};
+use super::{exercise_status, required_range, test_status, times};
 use crate::class::Summary;
 use crate::report::{ExerciseGrade, PerfGrade, Report};
 use crate::scaling::Curve;
@@ -110,16 +110,13 @@ pub fn class_page(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     }
     body.push_str("</tbody></table>\n<h2>Perf checks</h2>\n");
     for check in &summary.perf {
-        let q = |at| {
-            crate::class::quantile(&check.speedups, at)
-                .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))
-        };
+        let q = |at| times(check.quantile(at));
         body.push_str(&format!(
             "<figure class=\"perf\">\n<figcaption><h3>perf <code>{}</code> <span class=\"score\">{} points, needs {}</span></h3>\n\
              <p class=\"muted\">{} measured · min {} · quartiles {} / {} / {} · max {} · passed {} · below {} · inconclusive {} · unexplained {} · other {}</p>\n</figcaption>\n",
             escape(&check.name),
             check.points,
-            crate::class::required_text(check.required),
+            required_range(check.required),
             check.speedups.len(),
             q(0.0),
             q(0.25),
@@ -421,6 +418,7 @@ mod tests {
                     threads,
                     speedup,
                     interval: Some([speedup - 0.02, speedup + 0.01]),
+                    calibration: Some(1.93),
                 })
                 .to_vec(),
         };

@@ -1,8 +1,10 @@
 //! Markdown: one table per exercise, for step summaries and comments.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{exercise_status, perf_status, times};
+use super::{exercise_status, perf_status, required_range, times};
+use crate::class::Summary;
 use crate::report::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -110,6 +112,75 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A class's summary (`checker class`) as Markdown.
+pub fn class_summary(summary: &Summary) -> String {
+    let mut md = format!(
+        "# Class summary: {} report{}\n",
+        summary.students,
+        if summary.students == 1 { "" } else { "s" }
+    );
+    let n = summary.students;
+    if !summary.refused.is_empty() {
+        let _ = writeln!(md, "\n## Files not read ({})\n", summary.refused.len());
+        for refusal in &summary.refused {
+            let _ = writeln!(md, "- `{}`: {}", refusal.file, cell(&refusal.why));
+        }
+    }
+    md.push_str("\n## Tasks\n\n| Task | Points | Full marks | Partial | Failing | Not compiling | Not graded |\n|---|---|---|---|---|---|---|\n");
+    for t in &summary.tasks {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            t.name,
+            t.points,
+            share(t.full, n),
+            share(t.partial, n),
+            share(t.failing, n),
+            share(t.not_compiling, n),
+            share(t.missing, n)
+        );
+    }
+    md.push_str("\n## Perf checks\n\nSpeedups of the students whose code was measured: min, quartiles, max.\n\n| Check | Needs | Measured | Min | Q1 | Median | Q3 | Max | Passed | Below | Inconclusive | Unexplained | Other |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for p in &summary.perf {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            p.name,
+            required_range(p.required),
+            p.speedups.len(),
+            times(p.quantile(0.0)),
+            times(p.quantile(0.25)),
+            times(p.quantile(0.5)),
+            times(p.quantile(0.75)),
+            times(p.quantile(1.0)),
+            share(p.passed, n),
+            share(p.below, n),
+            share(p.inconclusive, n),
+            share(p.unexplained, n),
+            share(p.other, n)
+        );
+    }
+    let _ = writeln!(md, "\n## Flagged submissions ({})\n", summary.flagged.len());
+    if summary.flagged.is_empty() {
+        md.push_str("None.\n");
+    }
+    for flagged in &summary.flagged {
+        let _ = writeln!(md, "- **{}**", cell(&flagged.student));
+        for reason in &flagged.reasons {
+            let _ = writeln!(md, "  - {}", cell(reason));
+        }
+    }
+    md
+}
+
+/// `n (p %)`: how many of `of` students, and what share.
+fn share(n: usize, of: usize) -> String {
+    if of == 0 {
+        return "0".to_owned();
+    }
+    format!("{n} ({:.0} %)", n as f64 * 100.0 / of as f64)
 }
 
 /// Source text as inline code in one table cell; double backticks let the

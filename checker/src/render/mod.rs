@@ -9,7 +9,7 @@ mod gradescope;
 pub mod html;
 mod human;
 mod junit;
-mod markdown;
+pub mod markdown;
 mod plot;
 
 use std::io::{self, Write};
@@ -235,6 +235,16 @@ fn duration(millis: u64) -> String {
         0..1_000 => format!("{millis} ms"),
         1_000..60_000 => format!("{:.1} s", millis as f64 / 1000.0),
         _ => format!("{} min {} s", millis / 60_000, millis % 60_000 / 1000),
+    }
+}
+
+/// `1.40×`, or `1.40–2.80×` for a range (runners of different cores ask a
+/// class for different speedups), or `-`.
+fn required_range(required: Option<[f64; 2]>) -> String {
+    match required {
+        None => "-".to_owned(),
+        Some([low, high]) if (high - low).abs() < 1e-9 => format!("{low:.2}×"),
+        Some([low, high]) => format!("{low:.2}–{high:.2}×"),
     }
 }
 
