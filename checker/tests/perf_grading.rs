@@ -234,6 +234,36 @@ fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
     assert!(serial(&rising.stdout) < 30.0, "{}", rising.stdout);
 }
 
+/// `COURSE_PERF_THREADS` is `checker scale`'s, per run: one in the
+/// environment `verify` runs in (a shell, a workflow) never reaches a graded
+/// measurement. Leaked, it would give the two-thread version one thread
+/// (below the requirement), or an I/O check more workers than its contract.
+#[test]
+fn perf_a_thread_count_in_the_graders_environment_never_reaches_a_grade() {
+    let course = course("primes-env-threads");
+    let run = course.checker_with_env(
+        &["verify", "--format", "json"],
+        &[(fixtures::perf::PERF_THREADS_ENV, std::ffi::OsStr::new("1"))],
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("a JSON report ({e}):\n{}", run.stderr));
+    let two = &exercise(&report, "01-primes")["perf"][1];
+    let cores = report["machine"]["cores"].as_u64().unwrap_or(1);
+    if cores < 2 {
+        return;
+    }
+    assert!(
+        two["status"] == "passed" || two["status"] == "inconclusive",
+        "the two-thread version was measured with the inherited count: {two:#}"
+    );
+    // The candidate's main thread and one worker per core: with the leaked
+    // count it would have had one worker.
+    assert!(
+        two["peak_threads"].as_u64() >= Some(cores + 1),
+        "the candidate ran a worker per core: {two:#}"
+    );
+}
+
 #[test]
 fn perf_a_wrong_answer_is_reported_as_such() {
     let course = course("primes-wrong-answer");
