@@ -12,6 +12,9 @@ fn course() -> FixtureCourse {
     )
 }
 
+/// Grades `course` in `--format github` with the step's summary and outputs
+/// files set, as in Actions, and checks that GitHub Classroom's reporter
+/// totals the outputs to the same score.
 fn github_run(course: &FixtureCourse, extra: &[&str]) -> (support::Run, String, String) {
     let summary = course.root().join("summary.md");
     let outputs = course.root().join("outputs.txt");
@@ -25,6 +28,7 @@ fn github_run(course: &FixtureCourse, extra: &[&str]) -> (support::Run, String, 
         ],
     );
     let summary = std::fs::read_to_string(summary).unwrap_or_default();
+    support::assert_classroom_totals(&outputs);
     let outputs = std::fs::read_to_string(outputs).unwrap_or_default();
     (run, summary, outputs)
 }
@@ -172,4 +176,7 @@ fn student_code_changes_are_not_protected() {
         Some(0)
     );
     assert_eq!(report["score"], 10);
+    let (run, _, outputs) = github_run(&course, &[]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert!(outputs.starts_with("score=10\nmax_score=10\n"), "{outputs}");
 }

@@ -289,6 +289,36 @@ pub fn xunit_validation(xml_path: &Path) -> Option<Result<(), String>> {
     }
 }
 
+/// Asserts that GitHub Classroom's own reporter (its published
+/// `dist/main.js`, vendored in `.ci/vendor/`), run by node on the step
+/// outputs of a `--format github` run, prints and records the checker's
+/// score: `scripts/classroom-total.mjs --outputs` does the running and the
+/// comparing. Skipped with a note where node is not installed, unless
+/// `CHECKER_REQUIRE_NODE` is set (`.ci/run` sets it).
+pub fn assert_classroom_totals(outputs: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/classroom-total.mjs");
+    let run = Command::new("node")
+        .arg(script)
+        .arg("--outputs")
+        .arg(outputs)
+        .output();
+    match run {
+        Ok(run) => assert!(
+            run.status.success(),
+            "GitHub Classroom's reporter disagrees with the checker's score ({}):\n{}\n{}",
+            run.status,
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        ),
+        Err(error) if std::env::var_os("CHECKER_REQUIRE_NODE").is_some() => {
+            panic!("node must run here (CHECKER_REQUIRE_NODE is set): {error}")
+        }
+        Err(_) => eprintln!(
+            "note: node is not installed: the Classroom reporter's totals are not checked"
+        ),
+    }
+}
+
 /// Asserts that the JUnit report at `path` validates against Jenkins'
 /// xUnit schema and, read back by a JUnit parser (nextest's `quick-junit`),
 /// has a case for every graded test, task without tests and perf check of
