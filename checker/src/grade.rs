@@ -807,35 +807,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_inconclusive_check_withholds_its_points_and_the_pass() {
-        let exercise = exercise();
-        let [fast, busy] = [&exercise.perf[0], &exercise.perf[1]];
-        let pending = assemble(
-            &exercise,
+    /// [`exercise`] assembled from its task done, its first perf check
+    /// passed in one measurement and its second in `second` after `attempts`.
+    fn assembled(exercise: &Exercise, second: PerfStatus, attempts: u32) -> ExerciseGrade {
+        assemble(
+            exercise,
             "primes",
             None,
             vec![done_task()],
             vec![
-                perf_grade(fast, PerfStatus::Passed, 1),
-                perf_grade(busy, PerfStatus::Inconclusive, 3),
+                perf_grade(&exercise.perf[0], PerfStatus::Passed, 1),
+                perf_grade(&exercise.perf[1], second, attempts),
             ],
-        );
+        )
+    }
+
+    #[test]
+    fn an_inconclusive_check_withholds_its_points_and_the_pass() {
+        let exercise = exercise();
+        let pending = assembled(&exercise, PerfStatus::Inconclusive, 3);
         assert_eq!(
             (pending.status, pending.score, pending.max_score),
             (ExerciseStatus::Failed, 15, 25)
         );
         // Not applicable keeps today's rule: nothing to earn, nothing withheld.
-        let free = assemble(
-            &exercise,
-            "primes",
-            None,
-            vec![done_task()],
-            vec![
-                perf_grade(fast, PerfStatus::Passed, 1),
-                perf_grade(busy, PerfStatus::NotApplicable, 0),
-            ],
-        );
+        let free = assembled(&exercise, PerfStatus::NotApplicable, 0);
         assert_eq!(
             (free.status, free.score, free.max_score),
             (ExerciseStatus::Passed, 15, 15)
@@ -845,18 +841,8 @@ mod tests {
     #[test]
     fn the_final_pass_regrades_only_pending_checks_and_rebuilds_the_grade() {
         let exercise = exercise();
-        let [fast, busy] = [&exercise.perf[0], &exercise.perf[1]];
         let first = || {
-            let mut grade = assemble(
-                &exercise,
-                "primes",
-                None,
-                vec![done_task()],
-                vec![
-                    perf_grade(fast, PerfStatus::Passed, 1),
-                    perf_grade(busy, PerfStatus::Inconclusive, 3),
-                ],
-            );
+            let mut grade = assembled(&exercise, PerfStatus::Inconclusive, 3);
             grade.review = vec![ReviewFlag {
                 rule: crate::review::ReviewRule::Unsafe,
                 file: "exercises/01-primes/src/lib.rs".into(),
@@ -884,7 +870,10 @@ mod tests {
                 (status, score, 25),
                 "{now:?}"
             );
-            assert_eq!(grade.perf[0], perf_grade(fast, PerfStatus::Passed, 1));
+            assert_eq!(
+                grade.perf[0],
+                perf_grade(&exercise.perf[0], PerfStatus::Passed, 1)
+            );
             assert_eq!((grade.perf[1].status, grade.perf[1].attempts), (now, 4));
             assert_eq!(grade.review.len(), 1, "the review flags are kept");
         }
@@ -893,16 +882,7 @@ mod tests {
     #[test]
     fn the_final_pass_leaves_settled_grades_alone() {
         let exercise = exercise();
-        let settled = assemble(
-            &exercise,
-            "primes",
-            None,
-            vec![done_task()],
-            vec![
-                perf_grade(&exercise.perf[0], PerfStatus::Passed, 1),
-                perf_grade(&exercise.perf[1], PerfStatus::BelowThreshold, 3),
-            ],
-        );
+        let settled = assembled(&exercise, PerfStatus::BelowThreshold, 3);
         let mut grades = vec![settled.clone()];
         regrade_pending(&[&exercise], &mut grades, |_, _, _| {
             unreachable!("nothing is pending")

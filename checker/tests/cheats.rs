@@ -11,7 +11,7 @@
 mod support;
 
 use support::{
-    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, exercise,
+    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, course_toml, exercise,
     manifest_with_fixtures,
 };
 
@@ -414,41 +414,17 @@ fn perf_two_threads() { cpu("two-threads", |r| lowered::strided(r, 2)); }
 fn builds() {}
 "#;
 
+/// The lowered course's `course.toml`, with `efficiency` for its one-thread check.
 fn perf_course_toml(efficiency: &str) -> String {
-    format!(
-        r#"format_version = 1
-protected = ["course.toml", "exercises/*/tests/**"]
-
-[[exercise]]
-name = "01-lowered"
-package = "lowered"
-title = "Lowered"
-notebook = 244
-
-[[exercise.task]]
-name = "builds"
-filter = "test(=builds)"
-points = 1
-hint = "-"
-
-[[exercise.perf]]
-name = "one-thread"
-test = "perf_one_thread"
-kind = "cpu"
-work_units = 2
-points = 10
-efficiency = {efficiency}
-hint = "use both cores"
-
-[[exercise.perf]]
-name = "two-threads"
-test = "perf_two_threads"
-kind = "cpu"
-work_units = 2
-points = 10
-efficiency = 0.7
-hint = "use both cores"
-"#
+    let cpu = |efficiency: &str| format!("kind = \"cpu\"\nwork_units = 2\nefficiency = {efficiency}");
+    course_toml::course(
+        r#"protected = ["course.toml", "exercises/*/tests/**"]"#,
+        &[
+            course_toml::exercise("01-lowered", "lowered", "Lowered", 244),
+            course_toml::task("builds", "test(=builds)", 1),
+            course_toml::perf("one-thread", 10, &cpu(efficiency)),
+            course_toml::perf("two-threads", 10, &cpu("0.7")),
+        ],
     )
 }
 

@@ -9,64 +9,30 @@ use checker::report::{
     REPORT_FORMAT_VERSION, Report, ReviewFlag, TaskGrade, TestResult, TestStatus,
 };
 use checker::review::ReviewRule;
-use support::{FixtureCourse, manifest};
-
-const COURSE: &str = r#"
-format_version = 1
-
-[[exercise]]
-name = "01-basics"
-package = "basics"
-title = "Basics"
-notebook = 1
-
-[[exercise.task]]
-name = "spawn"
-filter = "binary(spawn)"
-points = 10
-hint = "-"
-
-[[exercise.task]]
-name = "race"
-filter = "binary(race)"
-points = 15
-hint = "-"
-
-[[exercise.perf]]
-name = "cpu-primes"
-test = "perf_primes"
-kind = "cpu"
-points = 15
-efficiency = 0.7
-hint = "-"
-
-[[exercise]]
-name = "02-pool"
-package = "pool"
-title = "Pool"
-notebook = 2
-
-[[exercise.task]]
-name = "pool"
-filter = "binary(pool)"
-points = 20
-hint = "-"
-
-[[exercise.perf]]
-name = "io-map"
-test = "perf_map"
-kind = "io"
-points = 10
-efficiency = 0.7
-workers = 10
-hint = "-"
-"#;
+use support::{FixtureCourse, course_toml, manifest};
 
 /// The course the reports are of: its catalogue and exercise folders (the
 /// class command builds nothing).
 fn course() -> FixtureCourse {
+    let toml = course_toml::course(
+        "",
+        &[
+            course_toml::exercise("01-basics", "basics", "Basics", 1),
+            course_toml::task("spawn", "binary(spawn)", 10),
+            course_toml::task("race", "binary(race)", 15),
+            course_toml::perf_timed_by("cpu-primes", "perf_primes", 15, course_toml::CPU_70),
+            course_toml::exercise("02-pool", "pool", "Pool", 2),
+            course_toml::task("pool", "binary(pool)", 20),
+            course_toml::perf_timed_by(
+                "io-map",
+                "perf_map",
+                10,
+                "kind = \"io\"\nefficiency = 0.7\nworkers = 10",
+            ),
+        ],
+    );
     FixtureCourse::new(
-        COURSE,
+        &toml,
         &[
             ("exercises/01-basics/Cargo.toml", &manifest("basics")),
             ("exercises/02-pool/Cargo.toml", &manifest("pool")),

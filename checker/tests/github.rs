@@ -167,7 +167,7 @@ fn student_code_changes_are_not_protected() {
     let course = course();
     course.write(
         "exercises/01-sums/src/lib.rs",
-        "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n",
+        support::SUMS_SOLVED,
     );
     let (run, report) = course.verify_json(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);

@@ -12,45 +12,29 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{FixtureCourse, assert_valid_report, exercise, manifest};
+use support::{FixtureCourse, assert_valid_report, course_toml, exercise, manifest};
 
 /// A course of one well-behaved exercise (`00-ok`, 10 points) and one
 /// hostile exercise `01-hostile` with the given `(task name, filter)` pairs
 /// (5 points each) and perf tests (an io check each, 5 points).
 fn course_with(tasks: &[(&str, &str)], perf: &[&str], files: &[(&str, &str)]) -> FixtureCourse {
-    let mut toml = String::from(
-        r#"format_version = 1
-
-[[exercise]]
-name = "00-ok"
-package = "ok"
-title = "Well behaved"
-notebook = 244
-
-[[exercise.task]]
-name = "ok"
-filter = "all()"
-points = 10
-hint = "-"
-
-[[exercise]]
-name = "01-hostile"
-package = "hostile"
-title = "Hostile"
-notebook = 245
-"#,
-    );
+    let mut tables = vec![
+        course_toml::exercise("00-ok", "ok", "Well behaved", 244),
+        course_toml::task("ok", "all()", 10),
+        course_toml::exercise("01-hostile", "hostile", "Hostile", 245),
+    ];
     for (name, filter) in tasks {
-        toml.push_str(&format!(
-            "\n[[exercise.task]]\nname = \"{name}\"\nfilter = \"{filter}\"\npoints = 5\nhint = \"-\"\n"
-        ));
+        tables.push(course_toml::task(name, filter, 5));
     }
     for test in perf {
-        toml.push_str(&format!(
-            "\n[[exercise.perf]]\nname = \"{}\"\ntest = \"{test}\"\nkind = \"io\"\nworkers = 2\nefficiency = 0.5\npoints = 5\nhint = \"-\"\n",
-            test.trim_start_matches("perf_").replace('_', "-")
+        let name = test.trim_start_matches("perf_").replace('_', "-");
+        tables.push(course_toml::perf(
+            &name,
+            5,
+            "kind = \"io\"\nworkers = 2\nefficiency = 0.5",
         ));
     }
+    let toml = course_toml::course("", &tables);
     let mut all: Vec<(&str, &str)> = vec![
         ("exercises/00-ok/Cargo.toml", OK_MANIFEST),
         ("exercises/00-ok/src/lib.rs", "pub fn one() -> u32 { 1 }\n"),

@@ -7,39 +7,9 @@
 
 mod support;
 
-use support::{FixtureCourse, PRIMES_LIB, assert_valid_report, exercise, manifest_with_fixtures};
-
-const COURSE: &str = r#"
-format_version = 1
-
-[[exercise]]
-name = "01-primes"
-package = "primes"
-title = "Primes"
-notebook = 244
-
-[[exercise.task]]
-name = "counts"
-filter = "binary(counts)"
-points = 1
-hint = "-"
-
-[[exercise.perf]]
-name = "one-thread"
-test = "perf_one_thread"
-kind = "cpu"
-points = 10
-efficiency = 0.7
-hint = "use every core"
-
-[[exercise.perf]]
-name = "two-threads"
-test = "perf_two_threads"
-kind = "cpu"
-points = 10
-efficiency = 0.7
-hint = "use every core"
-"#;
+use support::{
+    FixtureCourse, PRIMES_LIB, assert_valid_report, course_toml, exercise, manifest_with_fixtures,
+};
 
 const TESTS: &str = r#"
 use fixtures::calibration::Calibration;
@@ -82,7 +52,15 @@ fn course(package: &str) -> FixtureCourse {
     let counts =
         format!("#[test]\nfn counts() {{ assert_eq!({krate}::strided(0..100, 3), 25); }}\n");
     let course = FixtureCourse::new(
-        &COURSE.replace("package = \"primes\"", &format!("package = \"{package}\"")),
+        &course_toml::course(
+            "",
+            &[
+                course_toml::exercise("01-primes", package, "Primes", 244),
+                course_toml::task("counts", "binary(counts)", 1),
+                course_toml::perf("one-thread", 10, course_toml::CPU_70),
+                course_toml::perf("two-threads", 10, course_toml::CPU_70),
+            ],
+        ),
         &[
             (
                 "exercises/01-primes/Cargo.toml",
@@ -395,69 +373,26 @@ fn perf_io_threads() { io("io-threads", cheats::io_threads); }
 fn perf_io_thread_per_call() { io("io-thread-per-call", cheats::io_thread_per_call); }
 "#;
 
-const CHEATS_COURSE: &str = r#"
-format_version = 1
-
-[[exercise]]
-name = "01-cheats"
-package = "cheats"
-title = "Cheats"
-notebook = 249
-
-[[exercise.task]]
-name = "builds"
-filter = "test(=builds)"
-points = 1
-hint = "-"
-
-[[exercise.perf]]
-name = "memoising"
-test = "perf_memoising"
-kind = "cpu"
-points = 10
-efficiency = 0.7
-hint = "-"
-
-[[exercise.perf]]
-name = "one-lock"
-test = "perf_one_lock"
-kind = "cpu"
-points = 10
-efficiency = 0.7
-hint = "-"
-
-[[exercise.perf]]
-name = "io-sequential"
-test = "perf_io_sequential"
-kind = "io"
-workers = 5
-points = 10
-efficiency = 0.7
-hint = "-"
-
-[[exercise.perf]]
-name = "io-thread-per-call"
-test = "perf_io_thread_per_call"
-kind = "io"
-workers = 5
-points = 10
-efficiency = 0.7
-hint = "-"
-
-[[exercise.perf]]
-name = "io-threads"
-test = "perf_io_threads"
-kind = "io"
-workers = 5
-points = 10
-efficiency = 0.7
-hint = "-"
-"#;
+fn cheats_course_toml() -> String {
+    const IO_70: &str = "kind = \"io\"\nworkers = 5\nefficiency = 0.7";
+    course_toml::course(
+        "",
+        &[
+            course_toml::exercise("01-cheats", "cheats", "Cheats", 249),
+            course_toml::task("builds", "test(=builds)", 1),
+            course_toml::perf("memoising", 10, course_toml::CPU_70),
+            course_toml::perf("one-lock", 10, course_toml::CPU_70),
+            course_toml::perf("io-sequential", 10, IO_70),
+            course_toml::perf("io-thread-per-call", 10, IO_70),
+            course_toml::perf("io-threads", 10, IO_70),
+        ],
+    )
+}
 
 #[test]
 fn perf_cheats_are_never_credited_and_honest_io_is_never_failed() {
     let course = FixtureCourse::new(
-        CHEATS_COURSE,
+        &cheats_course_toml(),
         &[
             (
                 "exercises/01-cheats/Cargo.toml",

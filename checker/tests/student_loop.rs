@@ -12,49 +12,11 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{FixtureCourse, manifest};
+use support::{FixtureCourse, SUMS_SOLVED, SUMS_STARTER, SUMS_TESTS};
 
-const COURSE: &str = r#"
-format_version = 1
-
-[[exercise]]
-name = "01-sums"
-package = "sums"
-title = "Sums"
-notebook = 244
-
-[[exercise.task]]
-name = "adds"
-filter = "test(adds)"
-points = 4
-hint = "add the two numbers"
-
-[[exercise.task]]
-name = "doubles"
-filter = "test(doubles)"
-points = 6
-hint = "twice the number"
-"#;
-
-const STARTER: &str =
-    "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n";
-const SOLVED: &str =
-    "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n";
-
-const TESTS: &str = "#[test]\nfn adds() { assert_eq!(sums::add(2, 3), 5); }\n#[test]\nfn doubles() { assert_eq!(sums::double(4), 8); }\n";
-
+/// `01-sums` as a template repository: `adds` solved, `doubles` not.
 fn course() -> FixtureCourse {
-    let course = FixtureCourse::new(
-        COURSE,
-        &[
-            ("exercises/01-sums/Cargo.toml", &manifest("sums")),
-            ("exercises/01-sums/src/lib.rs", STARTER),
-            ("exercises/01-sums/tests/t.rs", TESTS),
-            (".gitignore", "target/\n"),
-        ],
-    );
-    course.commit_as_template();
-    course
+    support::sums_template("")
 }
 
 #[test]
@@ -91,21 +53,21 @@ fn list_shows_progress_from_the_last_verify() {
 #[test]
 fn reset_restores_only_the_starter_after_confirmation() {
     let course = course();
-    course.write("exercises/01-sums/src/lib.rs", SOLVED);
+    course.write("exercises/01-sums/src/lib.rs", SUMS_SOLVED);
     course.write("exercises/01-sums/src/extra.rs", "// new module\n");
     let refused = course.checker(&["reset", "01-sums"]);
     assert_eq!(refused.code, Some(2), "no terminal and no --yes: refuse");
     assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
     assert_eq!(
         std::fs::read_to_string(course.root().join("exercises/01-sums/src/lib.rs")).unwrap(),
-        SOLVED
+        SUMS_SOLVED
     );
 
     let done = course.checker(&["reset", "01-sums", "--yes"]);
     assert_eq!(done.code, Some(0), "{}", done.stderr);
     assert_eq!(
         std::fs::read_to_string(course.root().join("exercises/01-sums/src/lib.rs")).unwrap(),
-        STARTER
+        SUMS_STARTER
     );
     assert!(
         !course
@@ -287,7 +249,7 @@ fn watch_picks_up_a_save(extra: &[&str]) {
     let mut watch = Watch::start(&course, extra);
     first_grade(&mut watch);
     watch.clear();
-    course.write("exercises/01-sums/src/lib.rs", SOLVED);
+    course.write("exercises/01-sums/src/lib.rs", SUMS_SOLVED);
     let found = watch.wait_for("10/10", Duration::from_secs(60));
     let screen = watch.seen.clone();
     let progress = watch.progress();
@@ -329,9 +291,9 @@ fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
     // the solution is what triggers the re-grade.
     course.write(
         "exercises/01-sums/tests/t.rs",
-        &format!("{TESTS}#[test]\nfn adds_carries() {{ assert_eq!(sums::add(1, 1), 3); }}\n"),
+        &format!("{SUMS_TESTS}#[test]\nfn adds_carries() {{ assert_eq!(sums::add(1, 1), 3); }}\n"),
     );
-    course.write("exercises/01-sums/src/lib.rs", SOLVED);
+    course.write("exercises/01-sums/src/lib.rs", SUMS_SOLVED);
     let (screen, progress) = watch.regraded();
     assert!(
         progress.contains("the tests changed since they were listed"),

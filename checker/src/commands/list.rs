@@ -34,17 +34,10 @@ pub fn render(course: &Course, out: &mut dyn Write) -> io::Result<()> {
         let score = grade.as_ref().map_or(0, |g| g.score);
         earned += score;
         available += max;
+        let heading = crate::render::exercise_heading(&exercise.name, &exercise.title);
         match &grade {
-            Some(_) => writeln!(
-                body,
-                "{} · {}  {score}/{max}",
-                exercise.name, exercise.title
-            )?,
-            None => writeln!(
-                body,
-                "{} · {}  not graded yet",
-                exercise.name, exercise.title
-            )?,
+            Some(_) => writeln!(body, "{heading}  {score}/{max}")?,
+            None => writeln!(body, "{heading}  not graded yet")?,
         }
         for task in &exercise.tasks {
             let graded: Option<&TaskGrade> = grade

@@ -162,9 +162,8 @@ pub fn class_page(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
 
 fn exercise_section(exercise: &ExerciseGrade, body: &mut String) {
     body.push_str(&format!(
-        "<section>\n<h2>{} · {} <span class=\"score\">{}/{}</span> <span class=\"status {}\">{}</span></h2>\n",
-        escape(&exercise.name),
-        escape(&exercise.title),
+        "<section>\n<h2>{} <span class=\"score\">{}/{}</span> <span class=\"status {}\">{}</span></h2>\n",
+        escape(&super::exercise_heading(&exercise.name, &exercise.title)),
         exercise.score,
         exercise.max_score,
         if exercise.full_marks() { "ok" } else { "bad" },

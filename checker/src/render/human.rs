@@ -28,9 +28,8 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "{} · {}  {}/{}  {}",
-            exercise.name,
-            exercise.title,
+            "{}  {}/{}  {}",
+            super::exercise_heading(&exercise.name, &exercise.title),
             exercise.score,
             exercise.max_score,
             exercise_status(exercise.status)

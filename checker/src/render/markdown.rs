@@ -32,9 +32,8 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "## {} · {} — {}/{} ({})",
-            exercise.name,
-            exercise.title,
+            "## {} — {}/{} ({})",
+            super::exercise_heading(&exercise.name, &exercise.title),
             exercise.score,
             exercise.max_score,
             exercise_status(exercise.status)
@@ -128,39 +127,54 @@ pub fn class_summary(summary: &Summary) -> String {
             let _ = writeln!(md, "- `{}`: {}", refusal.file, cell(&refusal.why));
         }
     }
-    md.push_str("\n## Tasks\n\n| Task | Points | Full marks | Partial | Failing | Not compiling | Not graded |\n|---|---|---|---|---|---|---|\n");
+    md.push_str("\n## Tasks\n\n");
+    table_head(
+        &mut md,
+        &[
+            "Task",
+            "Points",
+            "Full marks",
+            "Partial",
+            "Failing",
+            "Not compiling",
+            "Not graded",
+        ],
+    );
     for t in &summary.tasks {
-        let _ = writeln!(
-            md,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
-            t.name,
-            t.points,
-            share(t.full, n),
-            share(t.partial, n),
-            share(t.failing, n),
-            share(t.not_compiling, n),
-            share(t.missing, n)
-        );
+        let shares = [t.full, t.partial, t.failing, t.not_compiling, t.missing];
+        let mut cells = vec![format!("`{}`", t.name), t.points.to_string()];
+        cells.extend(shares.map(|count| share(count, n)));
+        table_row(&mut md, &cells);
     }
-    md.push_str("\n## Perf checks\n\nSpeedups of the students whose code was measured: min, quartiles, max.\n\n| Check | Needs | Measured | Min | Q1 | Median | Q3 | Max | Passed | Below | Inconclusive | Unexplained | Other |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.push_str("\n## Perf checks\n\nSpeedups of the students whose code was measured: min, quartiles, max.\n\n");
+    table_head(
+        &mut md,
+        &[
+            "Check",
+            "Needs",
+            "Measured",
+            "Min",
+            "Q1",
+            "Median",
+            "Q3",
+            "Max",
+            "Passed",
+            "Below",
+            "Inconclusive",
+            "Unexplained",
+            "Other",
+        ],
+    );
     for p in &summary.perf {
-        let _ = writeln!(
-            md,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            p.name,
+        let mut cells = vec![
+            format!("`{}`", p.name),
             required_range(p.required),
-            p.speedups.len(),
-            times(p.quantile(0.0)),
-            times(p.quantile(0.25)),
-            times(p.quantile(0.5)),
-            times(p.quantile(0.75)),
-            times(p.quantile(1.0)),
-            share(p.passed, n),
-            share(p.below, n),
-            share(p.inconclusive, n),
-            share(p.unexplained, n),
-            share(p.other, n)
-        );
+            p.speedups.len().to_string(),
+        ];
+        cells.extend([0.0, 0.25, 0.5, 0.75, 1.0].map(|q| times(p.quantile(q))));
+        let shares = [p.passed, p.below, p.inconclusive, p.unexplained, p.other];
+        cells.extend(shares.map(|count| share(count, n)));
+        table_row(&mut md, &cells);
     }
     let _ = writeln!(md, "\n## Flagged submissions ({})\n", summary.flagged.len());
     if summary.flagged.is_empty() {
@@ -176,6 +190,17 @@ pub fn class_summary(summary: &Summary) -> String {
 }
 
 /// `n (p %)`: how many of `of` students, and what share.
+/// A table's header row and its separator.
+fn table_head(md: &mut String, names: &[&str]) {
+    md.push_str(&format!("| {} |\n", names.join(" | ")));
+    md.push_str(&format!("|{}\n", "---|".repeat(names.len())));
+}
+
+/// One table row of `cells`, already escaped.
+fn table_row(md: &mut String, cells: &[String]) {
+    md.push_str(&format!("| {} |\n", cells.join(" | ")));
+}
+
 fn share(n: usize, of: usize) -> String {
     if of == 0 {
         return "0".to_owned();

@@ -248,6 +248,11 @@ fn required_range(required: Option<[f64; 2]>) -> String {
     }
 }
 
+/// How every format and `list` name an exercise: its folder and its title.
+pub fn exercise_heading(name: &str, title: &str) -> String {
+    format!("{name} · {title}")
+}
+
 /// `1.93×`, or `-` when there is no number.
 fn times(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}×"))

@@ -9,7 +9,9 @@
 
 use std::path::Path;
 
-use crate::support::{FixtureCourse, assert_valid_report, exercise, manifest_with_fixtures};
+use crate::support::{
+    FixtureCourse, assert_valid_report, course_toml, exercise, manifest_with_fixtures,
+};
 
 /// Tags every process the cheats start, to look for survivors afterwards.
 const SURVIVOR_TAG: &str = "forgery-survivor-7f3a";
@@ -217,61 +219,30 @@ fn perf_rewritten_record() {
 }
 "#;
 
-fn perf_check(name: &str, test: &str) -> String {
-    format!(
-        "\n[[exercise.perf]]\nname = \"{name}\"\ntest = \"{test}\"\nkind = \"cpu\"\npoints = 10\nefficiency = 0.8\nhint = \"-\"\n"
-    )
-}
-
 fn forgeries_course() -> FixtureCourse {
-    let mut toml = String::from(
-        r#"format_version = 1
-
-[[exercise]]
-name = "01-forgeries"
-package = "forgeries"
-title = "Forgeries"
-notebook = 249
-
-[[exercise.task]]
-name = "adds"
-filter = "test(=adds)"
-points = 4
-hint = "-"
-
-[[exercise.task]]
-name = "doubles"
-filter = "test(=doubles)"
-points = 6
-hint = "-"
-
-[[exercise.task]]
-name = "tampers"
-filter = "test(=tampers)"
-points = 1
-hint = "-"
-
-[[exercise.task]]
-name = "spins-off"
-filter = "test(=spins_off)"
-points = 1
-hint = "-"
-"#,
-    );
-    for (name, test) in [
-        ("honest", "perf_honest"),
-        ("forged-record", "perf_forged_record"),
-        ("rewritten-record", "perf_rewritten_record"),
-        ("cached-with-a-spinner", "perf_cached_with_a_spinner"),
-        ("after-a-detached-spinner", "perf_after_a_detached_spinner"),
+    const CPU_80: &str = "kind = \"cpu\"\nefficiency = 0.8";
+    let mut tables = vec![
+        course_toml::exercise("01-forgeries", "forgeries", "Forgeries", 249),
+        course_toml::task("adds", "test(=adds)", 4),
+        course_toml::task("doubles", "test(=doubles)", 6),
+        course_toml::task("tampers", "test(=tampers)", 1),
+        course_toml::task("spins-off", "test(=spins_off)", 1),
+    ];
+    for name in [
+        "honest",
+        "forged-record",
+        "rewritten-record",
+        "cached-with-a-spinner",
+        "after-a-detached-spinner",
     ] {
-        toml.push_str(&perf_check(name, test));
+        tables.push(course_toml::perf(name, 10, CPU_80));
     }
-    toml.push_str(
-        "\n[[exercise]]\nname = \"02-racy\"\npackage = \"racy\"\ntitle = \"Racy\"\nnotebook = 249\n\n\
-         [[exercise.task]]\nname = \"builds\"\nfilter = \"test(=builds)\"\npoints = 1\nhint = \"-\"\n",
-    );
-    toml.push_str(&perf_check("racy-rewrite", "perf_rewritten_record"));
+    tables.extend([
+        course_toml::exercise("02-racy", "racy", "Racy", 249),
+        course_toml::task("builds", "test(=builds)", 1),
+        course_toml::perf_timed_by("racy-rewrite", "perf_rewritten_record", 10, CPU_80),
+    ]);
+    let toml = course_toml::course("", &tables);
     let course = FixtureCourse::new(
         &toml,
         &[

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+pub mod course_toml;
 pub mod real_course;
 
 /// A course written into a temp dir: a workspace of exercise crates, a
@@ -435,6 +436,14 @@ points = 6
 hint = "double"
 "#;
 
+/// `01-sums` as the student has it: `add` solved, `double` not.
+pub const SUMS_STARTER: &str =
+    "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n";
+
+/// `01-sums` solved.
+pub const SUMS_SOLVED: &str =
+    "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { 2 * a }\n";
+
 /// The tests of `01-sums`: one per task.
 pub const SUMS_TESTS: &str = "#[test]\nfn adds() {\n    assert_eq!(sums::add(2, 3), 5);\n}\n\n#[test]\nfn doubles() {\n    assert_eq!(sums::double(4), 8, \"double 4\");\n}\n";
 
@@ -452,10 +461,7 @@ pub fn sums_course(protected: &str) -> FixtureCourse {
         &format!("format_version = 1\n{protected}\n{SUMS_TASKS}"),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
-            (
-                "exercises/01-sums/src/lib.rs",
-                "pub fn add(a: u32, b: u32) -> u32 { a + b }\npub fn double(a: u32) -> u32 { a }\n",
-            ),
+            ("exercises/01-sums/src/lib.rs", SUMS_STARTER),
             ("exercises/01-sums/tests/t.rs", SUMS_TESTS),
             (".gitignore", "target/\n"),
         ],

@@ -8,20 +8,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, eventually, within};
 use threads_and_processes::daemon_shutdown::{Heartbeat, StopError, spawn_detached};
-
-/// Polls `done` every millisecond until it holds or `limit` passes.
-fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(1));
-    }
-    done()
-}
 
 #[test]
 fn a_detached_thread_keeps_running_after_its_handle_is_gone() {

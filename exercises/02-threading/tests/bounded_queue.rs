@@ -330,27 +330,12 @@ fn producers_and_consumers_every_item_once_fifo_per_producer_never_over_capacity
 // scheduler: thousands of interleavings from a fixed seed, so the lost
 // wake-ups and overruns that real threads hit by luck are found every run.
 
-#[path = "common/model_sync.rs"]
-mod sync;
-
-#[allow(
-    dead_code,
-    unused_variables,
-    reason = "the starter's stubs, and methods these models do not call"
-)]
-mod model {
-    include!(concat!(env!("OUT_DIR"), "/model/bounded_queue.rs"));
-}
-
-/// Schedules per model. The planted bugs (an `if` around a wait, a missing
-/// `notify_all`, an off-by-one capacity) are found within the first 600;
-/// 20 000 leave a wide margin for other variants and take about 0.3 s here.
-const ITERATIONS: usize = 20_000;
+common::shuttle_model!("bounded_queue");
 
 #[test]
 fn model_close_wakes_every_blocked_getter_and_putter() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         let queue = Arc::new(model::BoundedQueue::<u32>::new(1));
         let getters: Vec<_> = (0..2)
             .map(|_| {
@@ -387,7 +372,7 @@ fn model_close_wakes_every_blocked_getter_and_putter() {
 #[test]
 fn model_producers_and_consumers_never_lose_a_wake_up_or_overrun() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         const CAPACITY: usize = 1;
         let queue = Arc::new(model::BoundedQueue::new(CAPACITY));
         let closing = Arc::new(sync::Mutex::new(false));

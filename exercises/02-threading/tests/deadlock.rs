@@ -6,20 +6,8 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{LIVENESS, OrResume, within};
+use common::{LIVENESS, OrResume, eventually, within};
 use threading::deadlock::{Account, TransferError, transfer, transfer_with_timeout};
-
-/// Polls `done` every millisecond until it holds or `limit` passes.
-fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(1));
-    }
-    done()
-}
 
 #[test]
 fn a_transfer_moves_money_and_a_refused_one_changes_nothing() {

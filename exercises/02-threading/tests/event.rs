@@ -172,25 +172,12 @@ fn an_event_as_a_stop_signal_stops_a_worker_promptly() {
 // ---------------------------------------------------------------------------
 // The same `src/event.rs`, compiled against shuttle (see bounded_queue.rs).
 
-#[path = "common/model_sync.rs"]
-mod sync;
-
-#[allow(
-    dead_code,
-    unused_variables,
-    reason = "the starter's stubs, and methods these models do not call"
-)]
-mod model {
-    include!(concat!(env!("OUT_DIR"), "/model/event.rs"));
-}
-
-/// Schedules per model; a planted `notify_one` is found in the first few.
-const ITERATIONS: usize = 20_000;
+common::shuttle_model!("event");
 
 #[test]
 fn model_set_wakes_every_waiter() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         let event = Arc::new(model::Event::new());
         let waiters: Vec<_> = (0..3)
             .map(|i| {
@@ -221,7 +208,7 @@ fn model_set_wakes_every_waiter() {
 #[test]
 fn model_set_clear_set_always_lets_waiters_through() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         let event = Arc::new(model::Event::new());
         let waiters: Vec<_> = (0..2)
             .map(|_| {

@@ -134,25 +134,12 @@ fn a_latch_of_one_is_a_start_gate_for_many_workers() {
 // ---------------------------------------------------------------------------
 // The same `src/latch.rs`, compiled against shuttle (see bounded_queue.rs).
 
-#[path = "common/model_sync.rs"]
-mod sync;
-
-#[allow(
-    dead_code,
-    unused_variables,
-    reason = "the starter's stubs, and methods these models do not call"
-)]
-mod model {
-    include!(concat!(env!("OUT_DIR"), "/model/latch.rs"));
-}
-
-/// Schedules per model; a planted `notify_one` is found in the first few.
-const ITERATIONS: usize = 20_000;
+common::shuttle_model!("latch");
 
 #[test]
 fn model_every_waiter_leaves_once_the_count_is_zero() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         let latch = Arc::new(model::CountDownLatch::new(2));
         let waiters: Vec<_> = (0..3)
             .map(|i| {

@@ -174,26 +174,12 @@ fn the_permit_comes_back_when_its_holder_panics() {
 // ---------------------------------------------------------------------------
 // The same `src/semaphore.rs`, compiled against shuttle (see bounded_queue.rs).
 
-#[path = "common/model_sync.rs"]
-mod sync;
-
-#[allow(
-    dead_code,
-    unused_variables,
-    reason = "the starter's stubs, and methods these models do not call"
-)]
-mod model {
-    include!(concat!(env!("OUT_DIR"), "/model/semaphore.rs"));
-}
-
-/// Schedules per model; the planted bugs are found within the first few
-/// hundred.
-const ITERATIONS: usize = 20_000;
+common::shuttle_model!("semaphore");
 
 #[test]
 fn model_at_most_n_inside_and_no_lost_wake_up() {
     let _proof = fixtures::proof::test_body();
-    explore(ITERATIONS, 3, || {
+    explore(|| {
         const PERMITS: usize = 1;
         let semaphore = Arc::new(model::Semaphore::new(PERMITS));
         let inside = Arc::new(sync::Mutex::new(0_usize));

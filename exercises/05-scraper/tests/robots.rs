@@ -7,6 +7,7 @@ use std::time::Duration;
 use common::{site, url, within};
 use fixtures::site::{Fault, FaultKind, SiteConfig};
 use scraper::fetch::{FetchError, USER_AGENT, client};
+use scraper::Url;
 use scraper::robots::Robots;
 
 const AGENT: &str = "course-scraper/0.1.0";
@@ -20,6 +21,17 @@ User-agent: *
 Disallow: /private/
 Allow: /private/index.html
 ";
+
+/// `Robots::fetch` for the page `start`, with a 5 s client, bounded to 20 s.
+fn fetch_robots(start: Url) -> Result<Robots, FetchError> {
+    within(Duration::from_secs(20), "Robots::fetch", move || {
+        Robots::fetch(
+            &client(Duration::from_secs(5)).expect("client"),
+            &start,
+            USER_AGENT,
+        )
+    })
+}
 
 #[test]
 fn the_star_group_applies_when_no_group_names_the_crawler() {
@@ -117,13 +129,7 @@ fn fetch_reads_the_sites_robots_txt_once() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let start = url(&site, "/index.html");
-    let robots = within(Duration::from_secs(20), "Robots::fetch", move || {
-        Robots::fetch(
-            &client(Duration::from_secs(5)).expect("client"),
-            &start,
-            USER_AGENT,
-        )
-    })
+    let robots = fetch_robots(start)
     .expect("the site has a robots.txt");
     assert!(!robots.is_allowed("/private/secret-2.html"));
     assert!(robots.is_allowed("/private/index.html"));
@@ -139,13 +145,7 @@ fn no_robots_txt_means_no_restrictions() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(404))));
     let start = url(&site, "/books/index.html");
-    let robots = within(Duration::from_secs(20), "Robots::fetch", move || {
-        Robots::fetch(
-            &client(Duration::from_secs(5)).expect("client"),
-            &start,
-            USER_AGENT,
-        )
-    });
+    let robots = fetch_robots(start);
     assert_eq!(robots, Ok(Robots::allow_all()));
 }
 
@@ -154,13 +154,7 @@ fn a_failing_robots_txt_is_an_error_not_a_licence() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(503))));
     let start = url(&site, "/index.html");
-    let robots = within(Duration::from_secs(20), "Robots::fetch", move || {
-        Robots::fetch(
-            &client(Duration::from_secs(5)).expect("client"),
-            &start,
-            USER_AGENT,
-        )
-    });
+    let robots = fetch_robots(start);
     assert!(
         matches!(robots, Err(FetchError::Status { status: 503, .. })),
         "a server error on robots.txt means the rules are unknown: {robots:?}"

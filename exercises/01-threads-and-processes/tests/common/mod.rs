@@ -6,4 +6,4 @@
     reason = "each test binary uses a different subset of these"
 )]
 
-pub use fixtures::testing::{LIVENESS, within};
+pub use fixtures::testing::{LIVENESS, eventually, within};
