@@ -416,7 +416,8 @@ fn builds() {}
 
 /// The lowered course's `course.toml`, with `efficiency` for its one-thread check.
 fn perf_course_toml(efficiency: &str) -> String {
-    let cpu = |efficiency: &str| format!("kind = \"cpu\"\nwork_units = 2\nefficiency = {efficiency}");
+    let cpu =
+        |efficiency: &str| format!("kind = \"cpu\"\nwork_units = 2\nefficiency = {efficiency}");
     course_toml::course(
         r#"protected = ["course.toml", "exercises/*/tests/**"]"#,
         &[

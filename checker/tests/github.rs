@@ -165,10 +165,7 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
 #[test]
 fn student_code_changes_are_not_protected() {
     let course = course();
-    course.write(
-        "exercises/01-sums/src/lib.rs",
-        support::SUMS_SOLVED,
-    );
+    course.write("exercises/01-sums/src/lib.rs", support::SUMS_SOLVED);
     let (run, report) = course.verify_json(&[]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert_eq!(

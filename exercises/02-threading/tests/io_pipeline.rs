@@ -93,10 +93,7 @@ fn workers_serve_requests_at_the_same_time() {
     let _proof = fixtures::proof::test_body();
     let seen = observe(24, 4);
     assert_eq!(seen.calls, 24, "one call per request");
-    assert_eq!(
-        seen.peak, 4,
-        "four workers, four calls in flight at once"
-    );
+    assert_eq!(seen.peak, 4, "four workers, four calls in flight at once");
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use common::{site, url, within};
 use fixtures::site::{Fault, FaultKind, SiteConfig};
-use scraper::fetch::{FetchError, USER_AGENT, client};
 use scraper::Url;
+use scraper::fetch::{FetchError, USER_AGENT, client};
 use scraper::robots::Robots;
 
 const AGENT: &str = "course-scraper/0.1.0";
@@ -129,8 +129,7 @@ fn fetch_reads_the_sites_robots_txt_once() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let start = url(&site, "/index.html");
-    let robots = fetch_robots(start)
-    .expect("the site has a robots.txt");
+    let robots = fetch_robots(start).expect("the site has a robots.txt");
     assert!(!robots.is_allowed("/private/secret-2.html"));
     assert!(robots.is_allowed("/private/index.html"));
     assert!(robots.is_allowed("/books/index.html"));
