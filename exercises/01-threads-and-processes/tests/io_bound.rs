@@ -86,32 +86,23 @@ fn observe(count: u64, workers: usize) -> Met {
 #[test]
 fn workers_serve_requests_at_the_same_time() {
     let _proof = fixtures::proof::test_body();
-    let seen = observe(24, 4);
-    assert_eq!(seen.calls, 24, "one call per request");
-    assert_eq!(seen.peak, 4, "four workers, four calls in flight at once");
+    observe(24, 4).assert_all_workers_at_once(24, 4);
 }
 
 #[test]
 fn never_more_calls_in_flight_than_workers() {
     let _proof = fixtures::proof::test_body();
     let seen = observe(40, 3);
-    assert!(
-        seen.peak <= 3,
-        "{} calls were in flight at once with 3 workers",
-        seen.peak
-    );
+    seen.assert_at_most(40, 3);
     assert!(
         seen.threads <= 3,
         "{} threads served requests, want at most 3",
         seen.threads
     );
-    assert_eq!(seen.calls, 40);
 }
 
 #[test]
 fn ten_workers_overlap_ten_calls() {
     let _proof = fixtures::proof::test_body();
-    let seen = observe(20, 10);
-    assert_eq!(seen.peak, 10);
-    assert_eq!(seen.calls, 20);
+    observe(20, 10).assert_all_workers_at_once(20, 10);
 }
