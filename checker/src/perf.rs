@@ -321,10 +321,17 @@ fn over_the_cap(check: &PerfCheck, speedup: f64) -> Option<String> {
 }
 
 /// What the calibration job must reach for a measurement to count: the
-/// requirement, and at least [`CALIBRATION_FLOOR`] of the ideal speedup
+/// requirement, and at least what [`busy_below`] asks of the ideal speedup
 /// ([`PerfCheck::ideal`]).
 fn calibration_needed(required: f64, ideal: f64) -> f64 {
-    required.max(CALIBRATION_FLOOR * ideal)
+    required.max(busy_below(ideal))
+}
+
+/// A calibration job below this shows a busy machine, whatever a check
+/// requires: [`CALIBRATION_FLOOR`] of the `ideal` speedup. `scale` marks its
+/// points by it too.
+pub fn busy_below(ideal: f64) -> f64 {
+    CALIBRATION_FLOOR * ideal
 }
 
 fn shortfall_advice(check: &PerfCheck, speedup: f64, required: f64, utilization: f64) -> String {

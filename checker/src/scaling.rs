@@ -100,15 +100,15 @@ impl Curve {
     }
 
     /// The thread counts measured on a busy machine: where even the
-    /// calibration job stayed below [`crate::perf::CALIBRATION_FLOOR`] of the
-    /// ideal, as the grade's rule has it. Their speedups say nothing of the
-    /// code.
+    /// calibration job stayed below what the grade's rule asks of it
+    /// ([`crate::perf::busy_below`] the ideal). Their speedups say nothing of
+    /// the code.
     pub fn busy(&self) -> Vec<u32> {
         self.points
             .iter()
             .filter(|p| {
                 p.calibration
-                    .is_some_and(|c| c < crate::perf::CALIBRATION_FLOOR * self.ideal(p.threads))
+                    .is_some_and(|c| c < crate::perf::busy_below(self.ideal(p.threads)))
             })
             .map(|p| p.threads)
             .collect()

@@ -189,7 +189,6 @@ pub fn class_summary(summary: &Summary) -> String {
     md
 }
 
-/// `n (p %)`: how many of `of` students, and what share.
 /// A table's header row and its separator.
 fn table_head(md: &mut String, names: &[&str]) {
     md.push_str(&format!("| {} |\n", names.join(" | ")));
@@ -201,6 +200,7 @@ fn table_row(md: &mut String, cells: &[String]) {
     md.push_str(&format!("| {} |\n", cells.join(" | ")));
 }
 
+/// `n (p %)`: how many of `of` students, and what share.
 fn share(n: usize, of: usize) -> String {
     if of == 0 {
         return "0".to_owned();
