@@ -11,8 +11,8 @@
 mod support;
 
 use support::{
-    FixtureCourse, PRIMES_LIB, SUMS_TASKS, SUMS_TESTS, assert_valid_report, course_toml, exercise,
-    manifest_with_fixtures,
+    FixtureCourse, PRIMES_LIB, SUMS_TESTS, assert_valid_report, course_toml, exercise,
+    manifest_with_fixtures, sums_catalogue,
 };
 
 const PROTECTED: &str = r#"protected = ["course.toml", ".cargo/**", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml", "exercises/*/build.rs"]"#;
@@ -113,10 +113,7 @@ fn assert_cheat_defeated(graded: &Graded, changed: &[&str]) {
 #[test]
 fn an_emptied_protected_list_does_not_unprotect_the_tests() {
     let course = sums_course();
-    course.write(
-        "course.toml",
-        &format!("format_version = 1\nprotected = []\n{SUMS_TASKS}"),
-    );
+    course.write("course.toml", &sums_catalogue("protected = []"));
     course.write("exercises/01-sums/tests/t.rs", &edited_tests());
     let graded = grade_every_format(&course, &[]);
     assert_cheat_defeated(&graded, &["course.toml", "exercises/01-sums/tests/t.rs"]);
@@ -136,10 +133,7 @@ fn a_shortened_protected_list_does_not_unprotect_the_tests() {
     let course = sums_course();
     course.write(
         "course.toml",
-        &format!(
-            "format_version = 1\n{}\n{SUMS_TASKS}",
-            PROTECTED.replace(r#" "exercises/*/tests/**","#, "")
-        ),
+        &sums_catalogue(&PROTECTED.replace(r#" "exercises/*/tests/**","#, "")),
     );
     course.write("exercises/01-sums/tests/t.rs", &edited_tests());
     // As in CI: the template's versions stay.
@@ -209,7 +203,7 @@ fn the_other_commands_read_the_templates_rules_too() {
     let course = sums_course();
     course.write(
         "course.toml",
-        &format!("format_version = 1\nprotected = []\n{SUMS_TASKS}")
+        &sums_catalogue("protected = []")
             .replace("points = 6", "points = 60")
             .replace("hint = \"double\"", "hint = \"edited\""),
     );

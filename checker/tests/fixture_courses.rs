@@ -5,53 +5,29 @@ mod support;
 
 use std::time::Duration;
 
-use support::{FixtureCourse, assert_valid_report, exercise, manifest};
+use support::{FixtureCourse, assert_valid_report, course_toml, exercise, manifest};
 
-const THREE_EXERCISES: &str = r#"
-format_version = 1
-
-[[exercise]]
-name = "01-passes"
-package = "passes"
-title = "Passes"
-notebook = 244
-
-[[exercise.task]]
-name = "adds"
-filter = "binary(adds)"
-points = 10
-hint = "add them"
-
-[[exercise]]
-name = "02-broken"
-package = "broken"
-title = "Does not compile"
-notebook = 245
-
-[[exercise.task]]
-name = "broken-task"
-filter = "all()"
-points = 20
-hint = "read the compiler's message"
-
-[[exercise]]
-name = "03-hangs"
-package = "hangs"
-title = "One test deadlocks"
-notebook = 246
-
-[[exercise.task]]
-name = "quick"
-filter = "test(/^quick/)"
-points = 5
-hint = "-"
-
-[[exercise.task]]
-name = "locks"
-filter = "test(/^locks/)"
-points = 7
-hint = "take the locks in one global order"
-"#;
+/// Three exercises: one passes, one does not compile, one deadlocks in its
+/// second task.
+fn three_exercises() -> String {
+    course_toml::course(
+        "",
+        &[
+            course_toml::exercise("01-passes", "passes", "Passes", 244),
+            course_toml::hinted_task("adds", "binary(adds)", 10, "add them"),
+            course_toml::exercise("02-broken", "broken", "Does not compile", 245),
+            course_toml::hinted_task("broken-task", "all()", 20, "read the compiler's message"),
+            course_toml::exercise("03-hangs", "hangs", "One test deadlocks", 246),
+            course_toml::task("quick", "test(/^quick/)", 5),
+            course_toml::hinted_task(
+                "locks",
+                "test(/^locks/)",
+                7,
+                "take the locks in one global order",
+            ),
+        ],
+    )
+}
 
 /// Two threads taking two locks in opposite orders, each holding its first
 /// lock until the other holds its own: a deadlock every time, not by luck.
@@ -85,7 +61,7 @@ fn locks_in_opposite_orders() {
 
 fn three_exercise_course() -> FixtureCourse {
     FixtureCourse::new(
-        THREE_EXERCISES,
+        &three_exercises(),
         &[
             ("exercises/01-passes/Cargo.toml", &manifest("passes")),
             (
@@ -199,7 +175,7 @@ fn a_filter_matching_no_test_names_course_toml_and_the_key() {
     let course = three_exercise_course();
     course.write(
         "course.toml",
-        &THREE_EXERCISES.replace("binary(adds)", "test(=nothing_here)"),
+        &three_exercises().replace("binary(adds)", "test(=nothing_here)"),
     );
     let (run, report) = course.verify_json(&["01-passes"]);
     assert_eq!(
@@ -253,7 +229,7 @@ fn bad_input_is_one_clear_error_and_exit_code_2() {
 
     course.write(
         "course.toml",
-        &THREE_EXERCISES.replace("points = 10", "points = 10\npionts = 3"),
+        &three_exercises().replace("points = 10", "points = 10\npionts = 3"),
     );
     let run = course.checker(&["verify"]);
     assert_eq!(run.code, Some(2));

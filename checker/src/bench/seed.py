@@ -70,20 +70,21 @@ def parts(start, end, n):
     return [(start + i * step, end if i == n - 1 else start + (i + 1) * step) for i in range(n)]
 
 
+def start_and_join(workers):
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
 def on_threads(calls):
-    threads = [threading.Thread(target=f, args=a) for f, a in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    start_and_join([threading.Thread(target=f, args=a) for f, a in calls])
 
 
 def in_processes(calls):
     processes = [multiprocessing.Process(target=f, args=a) for f, a in calls]
+    start_and_join(processes)
     for p in processes:
-        p.start()
-    for p in processes:
-        p.join()
         if p.exitcode != 0:
             raise RuntimeError(f"a worker process exited with {p.exitcode}")
 

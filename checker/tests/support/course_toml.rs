@@ -32,10 +32,15 @@ pub fn exercise(name: &str, package: &str, title: &str, notebook: u32) -> String
     )
 }
 
-/// An `[[exercise.task]]` table.
+/// An `[[exercise.task]]` table with the hint "-".
 pub fn task(name: &str, filter: &str, points: u32) -> String {
+    hinted_task(name, filter, points, "-")
+}
+
+/// An `[[exercise.task]]` table whose hint a test reads back.
+pub fn hinted_task(name: &str, filter: &str, points: u32, hint: &str) -> String {
     format!(
-        "[[exercise.task]]\nname = \"{name}\"\nfilter = \"{filter}\"\npoints = {points}\nhint = \"-\"\n"
+        "[[exercise.task]]\nname = \"{name}\"\nfilter = \"{filter}\"\npoints = {points}\nhint = \"{hint}\"\n"
     )
 }
 

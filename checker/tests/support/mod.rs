@@ -414,27 +414,19 @@ pub fn strided(range: Range<u64>, threads: usize) -> u64 {
 }
 "#;
 
-/// A course of one exercise, `01-sums`, with two tasks: `adds` (4 points)
-/// and `doubles` (6), for courses whose protected files are at stake.
-pub const SUMS_TASKS: &str = r#"
-[[exercise]]
-name = "01-sums"
-package = "sums"
-title = "Sums"
-notebook = 244
-
-[[exercise.task]]
-name = "adds"
-filter = "test(adds)"
-points = 4
-hint = "add"
-
-[[exercise.task]]
-name = "doubles"
-filter = "test(doubles)"
-points = 6
-hint = "double"
-"#;
+/// The `course.toml` of a course of one exercise, `01-sums`, with two
+/// tasks: `adds` (4 points, hint "add") and `doubles` (6, hint "double");
+/// `top` is its `protected` list, or nothing.
+pub fn sums_catalogue(top: &str) -> String {
+    course_toml::course(
+        top,
+        &[
+            course_toml::exercise("01-sums", "sums", "Sums", 244),
+            course_toml::hinted_task("adds", "test(adds)", 4, "add"),
+            course_toml::hinted_task("doubles", "test(doubles)", 6, "double"),
+        ],
+    )
+}
 
 /// `01-sums` as the student has it: `add` solved, `double` not.
 pub const SUMS_STARTER: &str =
@@ -458,7 +450,7 @@ pub fn sums_template(protected: &str) -> FixtureCourse {
 /// `01-sums` with `add` solved and `double` not, not yet a git repository.
 pub fn sums_course(protected: &str) -> FixtureCourse {
     FixtureCourse::new(
-        &format!("format_version = 1\n{protected}\n{SUMS_TASKS}"),
+        &sums_catalogue(protected),
         &[
             ("exercises/01-sums/Cargo.toml", &manifest("sums")),
             ("exercises/01-sums/src/lib.rs", SUMS_STARTER),

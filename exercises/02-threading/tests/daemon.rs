@@ -69,66 +69,46 @@ fn spawn_daemon_with_a_nul_in_the_name_is_an_error() {
     );
 }
 
-#[test]
-fn shutdown_writes_every_line_in_order_and_returns_the_sink() {
-    let _proof = fixtures::proof::test_body();
-    let (sink, thread_name) = within(LIVENESS, "BackgroundWriter::shutdown", || {
-        let (report, reports) = mpsc::channel();
-        let writer = BackgroundWriter::start(NameReporter {
-            bytes: Vec::new(),
-            report,
-        })
-        .expect("the writer starts");
-        for i in 0..10_000 {
-            writer
-                .write_line(format!("line {i}"))
-                .expect("the writer runs");
-        }
-        let sink = writer
-            .shutdown(Duration::from_secs(4))
-            .expect("10 000 lines are written well within 4 s");
-        let name = reports.try_recv().expect("the sink was written to");
-        (sink.bytes, name)
-    });
-    let text = String::from_utf8(sink).expect("the lines are UTF-8");
-    let want: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
-    assert!(
-        text == want,
-        "the lines came out lost, doubled or out of order"
-    );
-    assert_eq!(thread_name.as_deref(), Some(WRITER_THREAD_NAME));
-}
-
-/// A sink that reports the name of the thread that first writes to it.
-struct NameReporter {
-    bytes: Vec<u8>,
-    report: mpsc::Sender<Option<String>>,
-}
-
-impl Write for NameReporter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.bytes.is_empty() {
-            let _ = self
-                .report
-                .send(thread::current().name().map(str::to_owned));
-        }
-        self.bytes.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A sink that blocks on its first write until the gate opens (or its
-/// sender is dropped), then collects everything into a shared buffer.
-struct GatedSink {
-    gate: Option<Receiver<()>>,
+/// The sink a test gives the writer's thread, behaving as the test needs.
+#[derive(Default)]
+struct TestSink {
+    /// Everything written to it, shared with the test.
     written: Arc<Mutex<Vec<u8>>>,
+    /// Where the first write reports the name of its thread.
+    first_writer: Option<mpsc::Sender<Option<String>>>,
+    /// The first write blocks until this gate opens (or its sender is
+    /// dropped).
+    gate: Option<Receiver<()>>,
+    /// Every write fails.
+    broken: bool,
 }
 
-impl Write for GatedSink {
+impl TestSink {
+    /// A sink stuck on its first write until `gate` opens.
+    fn gated(gate: Receiver<()>) -> Self {
+        Self {
+            gate: Some(gate),
+            ..Self::default()
+        }
+    }
+
+    /// What has been written to it so far.
+    fn written(&self) -> Vec<u8> {
+        self.written.lock().expect("no panics under it").clone()
+    }
+}
+
+impl Write for TestSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.broken {
+            return Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the disk went away",
+            ));
+        }
+        if let Some(report) = self.first_writer.take() {
+            let _ = report.send(thread::current().name().map(str::to_owned));
+        }
         if let Some(gate) = self.gate.take() {
             let _ = gate.recv_timeout(Duration::from_secs(30));
         }
@@ -145,16 +125,43 @@ impl Write for GatedSink {
 }
 
 #[test]
+fn shutdown_writes_every_line_in_order_and_returns_the_sink() {
+    let _proof = fixtures::proof::test_body();
+    let (sink, thread_name) = within(LIVENESS, "BackgroundWriter::shutdown", || {
+        let (report, reports) = mpsc::channel();
+        let writer = BackgroundWriter::start(TestSink {
+            first_writer: Some(report),
+            ..TestSink::default()
+        })
+        .expect("the writer starts");
+        for i in 0..10_000 {
+            writer
+                .write_line(format!("line {i}"))
+                .expect("the writer runs");
+        }
+        let sink = writer
+            .shutdown(Duration::from_secs(4))
+            .expect("10 000 lines are written well within 4 s");
+        let name = reports.try_recv().expect("the sink was written to");
+        (sink.written(), name)
+    });
+    let text = String::from_utf8(sink).expect("the lines are UTF-8");
+    let want: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
+    assert!(
+        text == want,
+        "the lines came out lost, doubled or out of order"
+    );
+    assert_eq!(thread_name.as_deref(), Some(WRITER_THREAD_NAME));
+}
+
+#[test]
 fn write_line_never_waits_for_a_slow_sink() {
     let _proof = fixtures::proof::test_body();
     let (took, lines) = within(LIVENESS, "write_line with a stuck sink", || {
         let (open, gate) = mpsc::channel();
-        let written = Arc::new(Mutex::new(Vec::new()));
-        let writer = BackgroundWriter::start(GatedSink {
-            gate: Some(gate),
-            written: Arc::clone(&written),
-        })
-        .expect("the writer starts");
+        let sink = TestSink::gated(gate);
+        let written = Arc::clone(&sink.written);
+        let writer = BackgroundWriter::start(sink).expect("the writer starts");
         let start = Instant::now();
         for i in 0..1_000 {
             writer.write_line(format!("{i}")).expect("the writer runs");
@@ -182,11 +189,7 @@ fn shutdown_gives_up_at_the_deadline_on_a_stuck_sink() {
     let _proof = fixtures::proof::test_body();
     let (result, took) = within(LIVENESS, "shutdown with a stuck sink", || {
         let (_open, gate) = mpsc::channel::<()>();
-        let writer = BackgroundWriter::start(GatedSink {
-            gate: Some(gate),
-            written: Arc::default(),
-        })
-        .expect("the writer starts");
+        let writer = BackgroundWriter::start(TestSink::gated(gate)).expect("the writer starts");
         writer.write_line("stuck").expect("the writer runs");
         let start = Instant::now();
         let result = writer.shutdown(Duration::from_millis(200));
@@ -208,12 +211,9 @@ fn dropping_the_writer_still_writes_every_line() {
     let _proof = fixtures::proof::test_body();
     let text = within(LIVENESS, "dropping a BackgroundWriter", || {
         let (open, gate) = mpsc::channel();
-        let written = Arc::new(Mutex::new(Vec::new()));
-        let writer = BackgroundWriter::start(GatedSink {
-            gate: Some(gate),
-            written: Arc::clone(&written),
-        })
-        .expect("the writer starts");
+        let sink = TestSink::gated(gate);
+        let written = Arc::clone(&sink.written);
+        let writer = BackgroundWriter::start(sink).expect("the writer starts");
         for i in 0..500 {
             writer
                 .write_line(format!("entry {i}"))
@@ -232,27 +232,15 @@ fn dropping_the_writer_still_writes_every_line() {
     assert!(text == want, "lines lost when the writer was dropped");
 }
 
-/// A sink whose every write fails.
-struct BrokenSink;
-
-impl Write for BrokenSink {
-    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-        Err(io::Error::new(
-            io::ErrorKind::BrokenPipe,
-            "the disk went away",
-        ))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_failing_sink_is_reported_and_later_lines_come_back() {
     let _proof = fixtures::proof::test_body();
     let (late, result) = within(LIVENESS, "a failing sink", || {
-        let writer = BackgroundWriter::start(BrokenSink).expect("the writer starts");
+        let writer = BackgroundWriter::start(TestSink {
+            broken: true,
+            ..TestSink::default()
+        })
+        .expect("the writer starts");
         writer
             .write_line("first")
             .expect("the thread is still running");

@@ -17,7 +17,7 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -108,42 +108,62 @@ fn echo() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let request: Request = serde_json::from_str(&line?)?;
-        let values = match request {
-            Request::Run(jobs) => vec![0; jobs.len()],
-            Request::Init(_) => Vec::new(),
-        };
-        let response = Response::Done {
-            pid: std::process::id(),
-            init_runs: 0,
-            values,
-        };
-        serde_json::to_writer(&mut out, &response)?;
+        serde_json::to_writer(&mut out, &echoed(&request, std::process::id()))?;
         out.write_all(b"\n")?;
         out.flush()?;
     }
     Ok(())
 }
 
+/// The echo's answer to `request`: zeros for a `Run`, nothing for an `Init`.
+fn echoed(request: &Request, pid: u32) -> Response {
+    let values = match request {
+        Request::Run(jobs) => vec![0; jobs.len()],
+        Request::Init(_) => Vec::new(),
+    };
+    Response::Done {
+        pid,
+        init_runs: 0,
+        values,
+    }
+}
+
+/// The echo on a thread: answers each request until either side hangs up.
+fn echo_on_thread(requests: mpsc::Receiver<Request>, to_parent: mpsc::Sender<Response>) {
+    for request in requests {
+        if to_parent.send(echoed(&request, 0)).is_err() {
+            break;
+        }
+    }
+}
+
+/// A child process in `echo` mode, with its stdin and its stdout.
+fn echo_child(
+    me: &Path,
+) -> Result<(Child, ChildStdin, BufReader<ChildStdout>), Box<dyn std::error::Error>> {
+    let mut child = Command::new(me)
+        .arg("echo")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdin = child.stdin.take().ok_or("no stdin")?;
+    let stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    Ok((child, stdin, stdout))
+}
+
+/// Reads the echo child's next answer into `answer` and checks it is a
+/// `Response`.
+fn read_answer(stdout: &mut BufReader<ChildStdout>, answer: &mut String) {
+    answer.clear();
+    stdout.read_line(answer).expect("the echo child answers");
+    let _: Response = serde_json::from_str(answer).expect("the echo child speaks JSON");
+}
+
 /// Median round trip of a `Request` to a thread and its `Response` back.
 fn thread_round_trip(trips: usize) -> Duration {
     let (to_worker, requests) = mpsc::channel::<Request>();
     let (to_parent, responses) = mpsc::channel::<Response>();
-    let worker = thread::spawn(move || {
-        for request in requests {
-            let values = match request {
-                Request::Run(jobs) => vec![0; jobs.len()],
-                Request::Init(_) => Vec::new(),
-            };
-            let response = Response::Done {
-                pid: 0,
-                init_runs: 0,
-                values,
-            };
-            if to_parent.send(response).is_err() {
-                break;
-            }
-        }
-    });
+    let worker = thread::spawn(move || echo_on_thread(requests, to_parent));
     let request = Request::Run(vec![Job::IsPrime(97); 4]);
     let trip = median_of(trips, || {
         let t = Instant::now();
@@ -159,13 +179,7 @@ fn thread_round_trip(trips: usize) -> Duration {
 /// Median round trip of the same request to a child process, as one JSON
 /// line each way.
 fn process_round_trip(me: &Path, trips: usize) -> Result<Duration, Box<dyn std::error::Error>> {
-    let mut child = Command::new(me)
-        .arg("echo")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut stdin = child.stdin.take().ok_or("no stdin")?;
-    let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    let (mut child, mut stdin, mut stdout) = echo_child(me)?;
     let mut line = serde_json::to_vec(&Request::Run(vec![Job::IsPrime(97); 4]))?;
     line.push(b'\n');
     let mut answer = String::new();
@@ -173,11 +187,7 @@ fn process_round_trip(me: &Path, trips: usize) -> Result<Duration, Box<dyn std::
         let t = Instant::now();
         stdin.write_all(&line).expect("the echo child reads");
         stdin.flush().expect("the echo child reads");
-        answer.clear();
-        stdout
-            .read_line(&mut answer)
-            .expect("the echo child answers");
-        let _: Response = serde_json::from_str(&answer).expect("the echo child speaks JSON");
+        read_answer(&mut stdout, &mut answer);
         t.elapsed()
     });
     drop(stdin);
@@ -193,22 +203,7 @@ fn thread_stream(messages: usize) -> Duration {
     let request = Request::Run(vec![Job::IsPrime(97); 4]);
     let t = Instant::now();
     thread::scope(|scope| {
-        scope.spawn(move || {
-            for request in requests {
-                let values = match request {
-                    Request::Run(jobs) => vec![0; jobs.len()],
-                    Request::Init(_) => Vec::new(),
-                };
-                let response = Response::Done {
-                    pid: 0,
-                    init_runs: 0,
-                    values,
-                };
-                if to_parent.send(response).is_err() {
-                    break;
-                }
-            }
-        });
+        scope.spawn(move || echo_on_thread(requests, to_parent));
         scope.spawn(move || {
             for _ in 0..messages {
                 to_worker.send(request.clone()).expect("the worker listens");
@@ -223,13 +218,7 @@ fn thread_stream(messages: usize) -> Duration {
 
 /// The same stream to a child process, one JSON line per message each way.
 fn process_stream(me: &Path, messages: usize) -> Result<Duration, Box<dyn std::error::Error>> {
-    let mut child = Command::new(me)
-        .arg("echo")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdin = child.stdin.take().ok_or("no stdin")?;
-    let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    let (mut child, stdin, mut stdout) = echo_child(me)?;
     let request = Request::Run(vec![Job::IsPrime(97); 4]);
     let t = Instant::now();
     thread::scope(|scope| {
@@ -245,11 +234,7 @@ fn process_stream(me: &Path, messages: usize) -> Result<Duration, Box<dyn std::e
         });
         let mut answer = String::new();
         for _ in 0..messages {
-            answer.clear();
-            stdout
-                .read_line(&mut answer)
-                .expect("the echo child answers");
-            let _: Response = serde_json::from_str(&answer).expect("the echo child speaks JSON");
+            read_answer(&mut stdout, &mut answer);
         }
     });
     let per_message = t.elapsed() / u32::try_from(messages).unwrap_or(u32::MAX);
