@@ -387,13 +387,12 @@ fn on_linux_the_graded_code_cannot_write_the_command_files_at_all() {
 }
 
 const PERF_TESTS: &str = r#"
-use fixtures::calibration::Calibration;
 use fixtures::perf::{measure, Config};
 
 fn cpu(name: &str, candidate: impl Fn(std::ops::Range<u64>) -> u64) {
     let _proof = fixtures::proof::test_body();
     measure(
-        &Config::new(name).calibration(Calibration::Cpu { threads: 2 }),
+        &Config::cpu(name, 2),
         |seed| fixtures::inputs::prime_window(seed, 400_000),
         |r| fixtures::baselines::count_primes(r.clone()),
         |r| candidate(r.clone()),

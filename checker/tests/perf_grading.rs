@@ -12,13 +12,12 @@ use support::{
 };
 
 const TESTS: &str = r#"
-use fixtures::calibration::Calibration;
 use fixtures::perf::{available_parallelism, measure, Config};
 
 const WINDOW: u64 = 400_000;
 
 fn config(name: &str) -> Config {
-    Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() })
+    Config::cpu(name, available_parallelism())
 }
 
 #[test]
@@ -337,13 +336,12 @@ pub fn io_threads(requests: &[IoRequest]) -> Vec<u64> {
 
 const CHEATS_TESTS: &str = r#"
 use std::time::Duration;
-use fixtures::calibration::Calibration;
 use fixtures::perf::{available_parallelism, measure, Config};
 
 fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
     let _proof = fixtures::proof::test_body();
     measure(
-        &Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() }),
+        &Config::cpu(name, available_parallelism()),
         |seed| fixtures::inputs::prime_window(seed, 400_000),
         |r| fixtures::baselines::count_primes(r.clone()),
         |r| candidate(r.clone()),
@@ -354,7 +352,7 @@ fn io(name: &str, candidate: fn(&[fixtures::inputs::IoRequest]) -> Vec<u64>) {
     let _proof = fixtures::proof::test_body();
     let latency = Duration::from_millis(10);
     measure(
-        &Config::new(name).calibration(Calibration::Io { workers: 5, calls: 10, latency }),
+        &Config::io(name, 5, 10, latency),
         |seed| fixtures::inputs::io_requests(seed, 10, latency),
         |r| fixtures::baselines::simulated_io_sequential(r),
         |r| candidate(r),

@@ -165,14 +165,13 @@ pub fn cached_with_a_spinner(range: Range<u64>) -> u64 {
 
 /// The tests: the course's own, each armed with the proof guard.
 const FORGERIES_TESTS: &str = r#"
-use fixtures::calibration::Calibration;
 use fixtures::perf::{available_parallelism, measure, Config};
 
 const WINDOW: u64 = 600_000;
 
 fn cpu(name: &str, candidate: fn(std::ops::Range<u64>) -> u64) {
     measure(
-        &Config::new(name).calibration(Calibration::Cpu { threads: available_parallelism() }),
+        &Config::cpu(name, available_parallelism()),
         |seed| fixtures::inputs::prime_window(seed, WINDOW),
         |r| fixtures::baselines::count_primes(r.clone()),
         |r| candidate(r.clone()),
@@ -202,7 +201,6 @@ fn perf_after_a_detached_spinner() { let _proof = fixtures::proof::test_body(); 
 /// `02-racy`: the rewritten record alone, on a smaller window, graded 20
 /// times over.
 const RACY_TESTS: &str = r#"
-use fixtures::calibration::Calibration;
 use fixtures::perf::{available_parallelism, measure, Config};
 
 #[test]
@@ -211,7 +209,7 @@ fn builds() { let _proof = fixtures::proof::test_body(); }
 fn perf_rewritten_record() {
     let _proof = fixtures::proof::test_body();
     measure(
-        &Config::new("racy-rewrite").calibration(Calibration::Cpu { threads: available_parallelism() }),
+        &Config::cpu("racy-rewrite", available_parallelism()),
         |seed| fixtures::inputs::prime_window(seed, 200_000),
         |r| fixtures::baselines::count_primes(r.clone()),
         |r| racy::rewrites_the_record_later(r.clone(), "racy-rewrite"),

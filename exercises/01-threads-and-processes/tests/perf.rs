@@ -5,10 +5,9 @@
 
 use std::time::Duration;
 
-use fixtures::baselines::{count_primes, simulated_io_sequential};
-use fixtures::calibration::Calibration;
-use fixtures::inputs::{PRIME_WINDOW, io_requests, prime_window};
-use fixtures::perf::{Config, measure};
+use fixtures::baselines::count_primes;
+use fixtures::inputs::{PRIME_WINDOW, prime_window};
+use fixtures::perf::{Config, measure, measure_simulated_io};
 use threads_and_processes::cpu_bound::count_primes_parallel;
 use threads_and_processes::io_bound::fetch_all;
 
@@ -17,7 +16,7 @@ fn perf_count_primes() {
     let _proof = fixtures::proof::test_body();
     let threads = fixtures::perf::threads();
     measure(
-        &Config::new("count-primes").calibration(Calibration::Cpu { threads }),
+        &Config::cpu("count-primes", threads),
         |seed| prime_window(seed, PRIME_WINDOW),
         |range| count_primes(range.clone()),
         |range| count_primes_parallel(range.clone(), threads),
@@ -27,17 +26,5 @@ fn perf_count_primes() {
 #[test]
 fn perf_simulated_io() {
     let _proof = fixtures::proof::test_body();
-    let workers = fixtures::perf::workers(10);
-    const CALLS: usize = 20;
-    const LATENCY: Duration = Duration::from_millis(20);
-    measure(
-        &Config::new("simulated-io").calibration(Calibration::Io {
-            workers,
-            calls: CALLS,
-            latency: LATENCY,
-        }),
-        |seed| io_requests(seed, CALLS, LATENCY),
-        |requests| simulated_io_sequential(requests),
-        |requests| fetch_all(requests, workers),
-    );
+    measure_simulated_io("simulated-io", 20, Duration::from_millis(20), fetch_all);
 }

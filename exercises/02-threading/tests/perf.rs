@@ -5,10 +5,7 @@
 
 use std::time::Duration;
 
-use fixtures::baselines::simulated_io_sequential;
-use fixtures::calibration::Calibration;
-use fixtures::inputs::io_requests;
-use fixtures::perf::{Config, measure};
+use fixtures::perf::measure_simulated_io;
 use threading::io_pipeline::fetch_all;
 
 /// The seed notebook's I/O comparison: 30 calls of 20 ms, 600 ms one after
@@ -16,17 +13,10 @@ use threading::io_pipeline::fetch_all;
 #[test]
 fn perf_queue_pipeline_io() {
     let _proof = fixtures::proof::test_body();
-    let workers = fixtures::perf::workers(10);
-    const CALLS: usize = 30;
-    const LATENCY: Duration = Duration::from_millis(20);
-    measure(
-        &Config::new("queue-pipeline-io").calibration(Calibration::Io {
-            workers,
-            calls: CALLS,
-            latency: LATENCY,
-        }),
-        |seed| io_requests(seed, CALLS, LATENCY),
-        |requests| simulated_io_sequential(requests),
-        |requests| fetch_all(requests, workers).expect("the OS starts 10 threads"),
+    measure_simulated_io(
+        "queue-pipeline-io",
+        30,
+        Duration::from_millis(20),
+        |requests, workers| fetch_all(requests, workers).expect("the OS starts 10 threads"),
     );
 }

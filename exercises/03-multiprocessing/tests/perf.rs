@@ -11,7 +11,6 @@
 mod common;
 
 use fixtures::baselines::{count_primes, prime_flags};
-use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_CANDIDATES, PRIME_WINDOW, prime_candidates, prime_window};
 use fixtures::perf::{Config, measure};
 use multiprocessing::pool::count_primes_in_pool;
@@ -24,7 +23,7 @@ fn perf_pool_count_primes() {
     let _proof = fixtures::proof::test_body();
     let workers = fixtures::perf::threads();
     measure(
-        &Config::new("pool-count-primes").calibration(Calibration::Cpu { threads: workers }),
+        &Config::cpu("pool-count-primes", workers),
         |seed| prime_window(seed, PRIME_WINDOW),
         |range| count_primes(range.clone()),
         |range| count_primes_in_pool(worker(), range.clone(), workers).expect("the pool counts"),
@@ -36,7 +35,7 @@ fn perf_pool_small_jobs() {
     let _proof = fixtures::proof::test_body();
     let workers = fixtures::perf::threads();
     measure(
-        &Config::new("pool-small-jobs").calibration(Calibration::Cpu { threads: workers }),
+        &Config::cpu("pool-small-jobs", workers),
         |seed| prime_candidates(seed, PRIME_CANDIDATES),
         |numbers| prime_flags(numbers),
         |numbers| prime_flags_in_pool(worker(), numbers, workers).expect("the pool answers"),

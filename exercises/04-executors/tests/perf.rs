@@ -9,7 +9,6 @@ use executors::future::Outcome;
 use executors::pool::ThreadPool;
 use executors::rayon_map::prime_flags_parallel;
 use fixtures::baselines::{prime_flags, simulated_io_call, simulated_io_sequential};
-use fixtures::calibration::Calibration;
 use fixtures::inputs::{PRIME_CANDIDATES, io_requests, prime_candidates};
 use fixtures::perf::{Config, measure, measure_with};
 
@@ -20,7 +19,7 @@ fn perf_rayon_prime_flags() {
     let _proof = fixtures::proof::test_body();
     let threads = fixtures::perf::threads();
     measure(
-        &Config::new("rayon-prime-flags").calibration(Calibration::Cpu { threads }),
+        &Config::cpu("rayon-prime-flags", threads),
         |seed| prime_candidates(seed, PRIME_CANDIDATES),
         |numbers| prime_flags(numbers),
         |numbers| prime_flags_parallel(numbers, threads),
@@ -37,11 +36,7 @@ fn perf_pool_map_io() {
     const CALLS: usize = 30;
     const LATENCY: Duration = Duration::from_millis(20);
     measure_with(
-        &Config::new("pool-map-io").calibration(Calibration::Io {
-            workers,
-            calls: CALLS,
-            latency: LATENCY,
-        }),
+        &Config::io("pool-map-io", workers, CALLS, LATENCY),
         |seed| io_requests(seed, CALLS, LATENCY),
         |requests| Ok(simulated_io_sequential(requests)),
         || ThreadPool::named("io", workers),

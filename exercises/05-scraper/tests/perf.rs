@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use fixtures::calibration::Calibration;
 use fixtures::inputs::SeededRng;
 use fixtures::perf::{Config, measure_with};
 use fixtures::site::{Site, SiteConfig, fetch_sequential};
@@ -29,11 +28,7 @@ fn perf_fetch_all_io() {
         .filter(|p| p.ends_with(".html"))
         .collect();
     measure_with(
-        &Config::new("fetch-all-io").calibration(Calibration::Io {
-            workers,
-            calls: PAGES,
-            latency: LATENCY,
-        }),
+        &Config::io("fetch-all-io", workers, PAGES, LATENCY),
         |seed| {
             let mut rng = SeededRng::new(seed);
             (0..PAGES)

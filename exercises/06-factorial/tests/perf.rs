@@ -9,7 +9,6 @@
 //! --example table` shows both.
 
 use fixtures::baselines::{factorial_product_tree, factorials_sequential};
-use fixtures::calibration::Calibration;
 use fixtures::inputs::{FACTORIAL_BATCH, factorial_batch, factorial_n};
 use fixtures::perf::{Config, measure};
 
@@ -18,7 +17,7 @@ fn perf_parallel_factorial() {
     let _proof = fixtures::proof::test_body();
     let threads = fixtures::perf::threads();
     measure(
-        &Config::new("parallel-factorial").calibration(Calibration::Cpu { threads }),
+        &Config::cpu("parallel-factorial", threads),
         factorial_n,
         |&n| factorial_product_tree(n),
         |&n| factorial::parallel::factorial_parallel(n),
@@ -30,7 +29,7 @@ fn perf_factorial_batch() {
     let _proof = fixtures::proof::test_body();
     let threads = fixtures::perf::threads();
     measure(
-        &Config::new("factorial-batch").calibration(Calibration::Cpu { threads }),
+        &Config::cpu("factorial-batch", threads),
         |seed| factorial_batch(seed, FACTORIAL_BATCH),
         |ns| factorials_sequential(ns),
         |ns| factorial::batch::factorial_batch(ns, threads),
