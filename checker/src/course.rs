@@ -286,122 +286,11 @@ impl Course {
             path: path.clone(),
             message: err.to_string().trim_end().to_owned(),
         })?;
-        let invalid = |key: String, problem: String| CourseError::Invalid {
-            path: path.clone(),
+        check_rules(root, &raw).map_err(|Broken { key, problem }| CourseError::Invalid {
+            path,
             key,
             problem,
-        };
-        if raw.format_version != FORMAT_VERSION {
-            return Err(invalid(
-                "format_version".into(),
-                format!(
-                    "this checker reads format_version {FORMAT_VERSION}, found {}",
-                    raw.format_version
-                ),
-            ));
-        }
-        if raw.exercises.is_empty() {
-            return Err(invalid(
-                "exercise".into(),
-                "the course has no exercises".into(),
-            ));
-        }
-        let mut exercise_names = HashSet::new();
-        // Task and perf names share one namespace: `checker hint NAME` looks them up.
-        let mut item_names = HashSet::new();
-        for (i, exercise) in raw.exercises.iter().enumerate() {
-            let key = format!("exercise[{i}]");
-            if !exercise_names.insert(exercise.name.as_str()) {
-                return Err(invalid(
-                    format!("{key}.name"),
-                    format!("duplicate exercise name `{}`", exercise.name),
-                ));
-            }
-            if !root.join("exercises").join(&exercise.name).is_dir() {
-                return Err(invalid(
-                    format!("{key}.name"),
-                    format!(
-                        "no folder exercises/{} for exercise `{}`",
-                        exercise.name, exercise.name
-                    ),
-                ));
-            }
-            if exercise.tasks.is_empty() {
-                return Err(invalid(
-                    format!("{key}.task"),
-                    "an exercise needs at least one task".into(),
-                ));
-            }
-            for (j, task) in exercise.tasks.iter().enumerate() {
-                let key = format!("{key}.task[{j}]");
-                if !item_names.insert(task.name.as_str()) {
-                    return Err(invalid(
-                        format!("{key}.name"),
-                        format!("duplicate task name `{}`", task.name),
-                    ));
-                }
-                if task.filter.trim().is_empty() {
-                    return Err(invalid(
-                        format!("{key}.filter"),
-                        "the filter is empty".into(),
-                    ));
-                }
-                if task.points == 0 {
-                    return Err(invalid(
-                        format!("{key}.points"),
-                        "a task must be worth at least 1 point".into(),
-                    ));
-                }
-            }
-            for (j, check) in exercise.perf.iter().enumerate() {
-                let key = format!("{key}.perf[{j}]");
-                if !item_names.insert(check.name.as_str()) {
-                    return Err(invalid(
-                        format!("{key}.name"),
-                        format!("duplicate name `{}`", check.name),
-                    ));
-                }
-                if !check.test.starts_with("perf_") {
-                    return Err(invalid(
-                        format!("{key}.test"),
-                        format!("perf tests are named `perf_*`, found `{}`", check.test),
-                    ));
-                }
-                if !(check.efficiency > 0.0 && check.efficiency <= 1.0) {
-                    return Err(invalid(
-                        format!("{key}.efficiency"),
-                        format!("must be in (0, 1], found {}", check.efficiency),
-                    ));
-                }
-                match (check.kind, check.workers, check.work_units) {
-                    (PerfKind::Io, None, _) => {
-                        return Err(invalid(
-                            format!("{key}.workers"),
-                            "an io check needs `workers`".into(),
-                        ));
-                    }
-                    (PerfKind::Io, _, Some(_)) => {
-                        return Err(invalid(
-                            format!("{key}.work_units"),
-                            "only cpu checks take `work_units`".into(),
-                        ));
-                    }
-                    (PerfKind::Cpu, Some(_), _) => {
-                        return Err(invalid(
-                            format!("{key}.workers"),
-                            "only io checks take `workers`".into(),
-                        ));
-                    }
-                    (_, Some(0), _) | (_, _, Some(0)) => {
-                        return Err(invalid(
-                            key,
-                            "`workers` and `work_units` must be at least 1".into(),
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        }
+        })?;
         Ok(Self {
             root: root.to_owned(),
             protected: raw.protected,
@@ -431,6 +320,137 @@ impl Course {
             .filter(|e| names.is_empty() || names.iter().any(|n| n == &e.name || n == &e.package))
             .collect())
     }
+}
+
+/// A rule of the catalogue that it breaks: where, and what is wrong.
+struct Broken {
+    /// The offending key, e.g. `exercise[0].task[2].name`.
+    key: String,
+    /// What is wrong with it.
+    problem: String,
+}
+
+/// `Ok` when the rule `holds`; otherwise the rule broken at `key`.
+fn require(holds: bool, key: impl Into<String>, problem: impl Into<String>) -> Result<(), Broken> {
+    if holds {
+        Ok(())
+    } else {
+        Err(Broken {
+            key: key.into(),
+            problem: problem.into(),
+        })
+    }
+}
+
+/// The rules a parsed catalogue must keep, checked in order; the first one
+/// broken is the error. Task and perf names share one namespace: `checker
+/// hint NAME` looks them up.
+fn check_rules(root: &Path, raw: &RawCourse) -> Result<(), Broken> {
+    require(
+        raw.format_version == FORMAT_VERSION,
+        "format_version",
+        format!(
+            "this checker reads format_version {FORMAT_VERSION}, found {}",
+            raw.format_version
+        ),
+    )?;
+    require(
+        !raw.exercises.is_empty(),
+        "exercise",
+        "the course has no exercises",
+    )?;
+    let mut exercise_names = HashSet::new();
+    let mut item_names = HashSet::new();
+    for (i, exercise) in raw.exercises.iter().enumerate() {
+        let key = format!("exercise[{i}]");
+        require(
+            exercise_names.insert(exercise.name.as_str()),
+            format!("{key}.name"),
+            format!("duplicate exercise name `{}`", exercise.name),
+        )?;
+        require(
+            root.join("exercises").join(&exercise.name).is_dir(),
+            format!("{key}.name"),
+            format!(
+                "no folder exercises/{} for exercise `{}`",
+                exercise.name, exercise.name
+            ),
+        )?;
+        require(
+            !exercise.tasks.is_empty(),
+            format!("{key}.task"),
+            "an exercise needs at least one task",
+        )?;
+        for (j, task) in exercise.tasks.iter().enumerate() {
+            let key = format!("{key}.task[{j}]");
+            require(
+                item_names.insert(task.name.as_str()),
+                format!("{key}.name"),
+                format!("duplicate task name `{}`", task.name),
+            )?;
+            check_task(&key, task)?;
+        }
+        for (j, check) in exercise.perf.iter().enumerate() {
+            let key = format!("{key}.perf[{j}]");
+            require(
+                item_names.insert(check.name.as_str()),
+                format!("{key}.name"),
+                format!("duplicate name `{}`", check.name),
+            )?;
+            check_perf(&key, check)?;
+        }
+    }
+    Ok(())
+}
+
+/// The rules of one task, at `key`.
+fn check_task(key: &str, task: &Task) -> Result<(), Broken> {
+    require(
+        !task.filter.trim().is_empty(),
+        format!("{key}.filter"),
+        "the filter is empty",
+    )?;
+    require(
+        task.points > 0,
+        format!("{key}.points"),
+        "a task must be worth at least 1 point",
+    )
+}
+
+/// The rules of one perf check, at `key`: an I/O check is sized by
+/// `workers`, a CPU check by the cores (and optionally `work_units`).
+fn check_perf(key: &str, check: &PerfCheck) -> Result<(), Broken> {
+    let io = check.kind == PerfKind::Io;
+    require(
+        check.test.starts_with("perf_"),
+        format!("{key}.test"),
+        format!("perf tests are named `perf_*`, found `{}`", check.test),
+    )?;
+    require(
+        check.efficiency > 0.0 && check.efficiency <= 1.0,
+        format!("{key}.efficiency"),
+        format!("must be in (0, 1], found {}", check.efficiency),
+    )?;
+    require(
+        !io || check.workers.is_some(),
+        format!("{key}.workers"),
+        "an io check needs `workers`",
+    )?;
+    require(
+        !io || check.work_units.is_none(),
+        format!("{key}.work_units"),
+        "only cpu checks take `work_units`",
+    )?;
+    require(
+        io || check.workers.is_none(),
+        format!("{key}.workers"),
+        "only io checks take `workers`",
+    )?;
+    require(
+        check.workers != Some(0) && check.work_units != Some(0),
+        key,
+        "`workers` and `work_units` must be at least 1",
+    )
 }
 
 /// An exercise name on the command line that the course does not have.

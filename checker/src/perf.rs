@@ -458,6 +458,11 @@ mod tests {
         graded_check(&check(kind), records)
     }
 
+    /// [`graded`] with one record, the only measurement asked for.
+    fn graded_record(kind: PerfKind, record: PerfRecord) -> (PerfGrade, u32) {
+        graded(kind, vec![Measurement::Record(record)])
+    }
+
     /// Grades `check` on 2 cores with these measurements, in order; also
     /// says how many were asked for.
     fn graded_check(check: &PerfCheck, records: Vec<Measurement>) -> (PerfGrade, u32) {
@@ -472,10 +477,7 @@ mod tests {
 
     #[test]
     fn a_real_two_core_speedup_passes_first_time() {
-        let (grade, calls) = graded(
-            PerfKind::Cpu,
-            vec![Measurement::Record(record(300, 160, 310, Some(1.9)))],
-        );
+        let (grade, calls) = graded_record(PerfKind::Cpu, record(300, 160, 310, Some(1.9)));
         assert_eq!(
             (grade.status, grade.score, calls),
             (PerfStatus::Passed, 10, 1)
@@ -585,10 +587,7 @@ mod tests {
     #[test]
     fn a_speedup_without_cpu_use_is_not_credited() {
         // A memoising cheat: fast, but only one core's worth of CPU per wall second.
-        let (grade, calls) = graded(
-            PerfKind::Cpu,
-            vec![Measurement::Record(record(300, 10, 10, Some(1.9)))],
-        );
+        let (grade, calls) = graded_record(PerfKind::Cpu, record(300, 10, 10, Some(1.9)));
         assert_eq!(
             (grade.status, grade.score, calls),
             (PerfStatus::Unexplained, 0, 1)
@@ -597,10 +596,7 @@ mod tests {
 
     #[test]
     fn io_checks_need_no_cpu_and_scale_with_workers() {
-        let (grade, _) = graded(
-            PerfKind::Io,
-            vec![Measurement::Record(record(400, 50, 1, Some(9.0)))],
-        );
+        let (grade, _) = graded_record(PerfKind::Io, record(400, 50, 1, Some(9.0)));
         assert_eq!(
             (grade.status, grade.required),
             (PerfStatus::Passed, Some(7.0))
@@ -610,10 +606,7 @@ mod tests {
     #[test]
     fn an_io_speedup_past_the_worker_cap_is_not_credited() {
         // 10 workers; one thread per request: 400 ms of calls in 21 ms.
-        let (grade, calls) = graded(
-            PerfKind::Io,
-            vec![Measurement::Record(record(400, 21, 1, Some(9.8)))],
-        );
+        let (grade, calls) = graded_record(PerfKind::Io, record(400, 21, 1, Some(9.8)));
         assert_eq!(
             (grade.status, grade.score, calls),
             (PerfStatus::Unexplained, 0, 1)
@@ -625,10 +618,7 @@ mod tests {
             "{message}"
         );
         // Right at the cap (and a little past it, timer noise) is a pass.
-        let (grade, _) = graded(
-            PerfKind::Io,
-            vec![Measurement::Record(record(400, 38, 1, Some(9.8)))],
-        );
+        let (grade, _) = graded_record(PerfKind::Io, record(400, 38, 1, Some(9.8)));
         assert_eq!(grade.status, PerfStatus::Passed, "{:?}", grade.message);
     }
 
@@ -636,7 +626,7 @@ mod tests {
     fn wrong_answers_and_failures_are_settled_at_once() {
         let mut wrong = record(300, 160, 310, Some(1.9));
         wrong.rounds[3].answers_match = false;
-        let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Record(wrong)]);
+        let (grade, calls) = graded_record(PerfKind::Cpu, wrong);
         assert_eq!((grade.status, calls), (PerfStatus::WrongAnswer, 1));
         let (grade, calls) = graded(PerfKind::Cpu, vec![Measurement::Failed("panicked".into())]);
         assert_eq!(

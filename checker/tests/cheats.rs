@@ -11,8 +11,8 @@
 mod support;
 
 use support::{
-    FixtureCourse, PRIMES_LIB, SUMS_TESTS, assert_valid_report, course_toml, exercise,
-    manifest_with_fixtures, sums_catalogue,
+    FixtureCourse, PRIMES_LIB, SUMS_TESTS, assert_contains, assert_valid_report, course_toml,
+    exercise, manifest_with_fixtures, sums_catalogue,
 };
 
 const PROTECTED: &str = r#"protected = ["course.toml", ".cargo/**", ".config/**", "exercises/*/tests/**", "exercises/*/Cargo.toml", "exercises/*/build.rs"]"#;
@@ -121,11 +121,7 @@ fn an_emptied_protected_list_does_not_unprotect_the_tests() {
     // edits back afterwards: nothing of theirs is lost.
     let tests = std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs"));
     assert_eq!(tests.ok(), Some(edited_tests()));
-    assert!(
-        graded.run.stderr.contains("your edits are back in place"),
-        "{}",
-        graded.run.stderr
-    );
+    assert_contains(&graded.run.stderr, "your edits are back in place");
 }
 
 #[test]
@@ -187,11 +183,7 @@ fn a_planted_kept_edits_list_writes_nothing_outside_the_course() {
     assert_eq!(report["score"], 4, "graded as usual in CI: {}", run.stderr);
     let local = course.checker(&["verify"]);
     assert_eq!(local.code, Some(2), "{}", local.stderr);
-    assert!(
-        local.stderr.contains("not a path inside the course"),
-        "{}",
-        local.stderr
-    );
+    assert_contains(&local.stderr, "not a path inside the course");
     assert_eq!(
         std::fs::read_to_string(&victim).ok().as_deref(),
         Some("keep me")
@@ -238,11 +230,7 @@ fn without_a_template_commit_the_working_tree_is_graded_as_before() {
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert_eq!(report["score"], 10);
     assert!(report.get("protected").is_none(), "{report:#}");
-    assert!(
-        run.stderr.contains("is not a course template"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "is not a course template");
 }
 
 /// The student's code, running in the grading step, appends to the step's

@@ -9,7 +9,7 @@ use checker::report::{
     REPORT_FORMAT_VERSION, Report, ReviewFlag, TaskGrade, TestResult, TestStatus,
 };
 use checker::review::ReviewRule;
-use support::{FixtureCourse, course_toml, manifest};
+use support::{FixtureCourse, assert_contains, course_toml, manifest};
 
 /// The course the reports are of: its catalogue and exercise folders (the
 /// class command builds nothing).
@@ -248,11 +248,7 @@ fn a_class_folder_becomes_a_gradebook_and_a_summary_with_bad_files_named() {
     let dir_arg = reports.path().to_str().expect("a UTF-8 path");
     let run = course.checker(&["class", dir_arg, "--out", out_arg]);
     assert_eq!(run.code, Some(1), "files were left out:\n{}", run.stderr);
-    assert!(
-        run.stdout.contains("37 report(s) read, 3 left out"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "37 report(s) read, 3 left out");
     for file in ["broken.json", "other-course.json", "newer.json"] {
         assert!(
             run.stderr.contains(&format!("{file} left out")),
@@ -296,11 +292,7 @@ fn an_empty_or_missing_folder_is_a_clear_error() {
     let empty = tempfile::tempdir().expect("temp dir");
     let run = course.checker(&["class", empty.path().to_str().expect("UTF-8")]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("no `*.json` reports in"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "no `*.json` reports in");
     let run = course.checker(&["class", "/no/such/folder"]);
     assert_eq!(run.code, Some(2));
     assert!(

@@ -5,7 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::{FixtureCourse, assert_valid_report, course_toml, exercise, manifest};
+use support::{
+    FixtureCourse, assert_contains, assert_valid_report, course_toml, exercise, manifest,
+};
 
 /// Three exercises: one passes, one does not compile, one deadlocks in its
 /// second task.
@@ -120,11 +122,8 @@ fn a_broken_and_a_hung_exercise_cost_nothing_to_the_others() {
     assert_eq!(broken["status"], "compile_error");
     assert_eq!(broken["score"], 0);
     let message = broken["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("exercises/02-broken/src/lib.rs:2:5"),
-        "{message}"
-    );
-    assert!(message.contains("mismatched types"), "{message}");
+    assert_contains(message, "exercises/02-broken/src/lib.rs:2:5");
+    assert_contains(message, "mismatched types");
 
     let hangs = exercise(&report, "03-hangs");
     assert_eq!(hangs["status"], "timeout");
@@ -147,11 +146,7 @@ fn the_human_report_names_the_next_task_and_its_hint_command() {
     let course = three_exercise_course();
     let run = course.checker(&["verify", "01-passes", "02-broken"]);
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
-    assert!(
-        run.stdout.contains("01-passes · Passes  10/10  passed"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "01-passes · Passes  10/10  passed");
     assert!(run.stdout.contains("compile error"), "{}", run.stdout);
     assert!(
         run.stdout
@@ -159,11 +154,7 @@ fn the_human_report_names_the_next_task_and_its_hint_command() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("cargo checker hint broken-task"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "cargo checker hint broken-task");
     assert!(
         !run.stdout.contains("03-hangs"),
         "only the named exercises are graded"
@@ -200,32 +191,17 @@ fn bad_input_is_one_clear_error_and_exit_code_2() {
     let course = three_exercise_course();
     let run = course.checker(&["verify", "no-such-exercise"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("unknown exercise `no-such-exercise`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("01-passes, 02-broken, 03-hangs"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "unknown exercise `no-such-exercise`");
+    assert_contains(&run.stderr, "01-passes, 02-broken, 03-hangs");
 
     let run = course.checker(&["verify", "--solutions"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("--solutions needs") && run.stderr.contains("solutions/01-passes"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "--solutions needs");
+    assert_contains(&run.stderr, "solutions/01-passes");
 
     let run = course.checker(&["verify", "--output", "/proc/no/such/dir/report.json"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("cannot write the report"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "cannot write the report");
 
     course.write(
         "course.toml",
@@ -233,11 +209,8 @@ fn bad_input_is_one_clear_error_and_exit_code_2() {
     );
     let run = course.checker(&["verify"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("course.toml") && run.stderr.contains("pionts"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "course.toml");
+    assert_contains(&run.stderr, "pionts");
 }
 
 #[test]
@@ -245,18 +218,10 @@ fn hints_come_from_course_toml() {
     let course = three_exercise_course();
     let run = course.checker(&["hint", "locks"]);
     assert_eq!(run.code, Some(0));
-    assert!(
-        run.stdout.contains("take the locks in one global order"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "take the locks in one global order");
     let run = course.checker(&["hint", "nope"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("no task or perf check named `nope`"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "no task or perf check named `nope`");
 }
 
 #[test]
@@ -273,7 +238,7 @@ fn reports_are_written_atomically_where_asked_and_kept_under_target() {
     ]);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     let xml = std::fs::read_to_string(&out).expect("report written");
-    assert!(xml.contains("classname=\"01-passes.adds\""), "{xml}");
+    assert_contains(&xml, "classname=\"01-passes.adds\"");
     assert!(
         run.stdout.is_empty(),
         "the report went to the file, not stdout"

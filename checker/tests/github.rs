@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{FixtureCourse, SUMS_TESTS};
+use support::{FixtureCourse, SUMS_TESTS, assert_contains};
 
 /// A template repository whose student solved `add` but not `double`.
 fn course() -> FixtureCourse {
@@ -39,13 +39,10 @@ fn github_format_writes_summary_outputs_and_annotations() {
     let (run, summary, outputs) = github_run(&course, &["--also", "gradescope=results.json"]);
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
     assert!(summary.starts_with("# Course grade: 4/10"), "{summary}");
-    assert!(
-        summary.contains("| ❌ | task `doubles` | 0/6 |"),
-        "{summary}"
-    );
-    assert!(
-        outputs.contains("score=4\nmax_score=10\nprotected_changed=0\nprotected_files=\ne01"),
-        "{outputs}"
+    assert_contains(&summary, "| ❌ | task `doubles` | 0/6 |");
+    assert_contains(
+        &outputs,
+        "score=4\nmax_score=10\nprotected_changed=0\nprotected_files=\ne01",
     );
     // One annotation per failing test, at the test's file and line.
     assert!(
@@ -72,21 +69,9 @@ fn without_the_github_variables_everything_goes_to_stdout() {
     let course = course();
     let run = course.checker(&["verify", "--format", "github"]);
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
-    assert!(
-        run.stdout.contains("::error title=01-sums%3A task doubles"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("# Course grade: 4/10"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("\nscore=4\nmax_score=10\n"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "::error title=01-sums%3A task doubles");
+    assert_contains(&run.stdout, "# Course grade: 4/10");
+    assert_contains(&run.stdout, "\nscore=4\nmax_score=10\n");
 }
 
 #[test]
@@ -117,10 +102,7 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
         "{}",
         run.stdout
     );
-    assert!(
-        summary.contains("1 protected file changed since the template"),
-        "{summary}"
-    );
+    assert_contains(&summary, "1 protected file changed since the template");
     let json = std::fs::read_to_string(course.root().join("report.json")).unwrap();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     support::assert_valid_report(&report);
@@ -135,28 +117,15 @@ fn an_edited_test_is_flagged_in_every_format_ignored_by_the_grade_and_restored_o
         "a local run puts the student's edit back"
     );
     let junit = std::fs::read_to_string(course.root().join("junit.xml")).unwrap();
-    assert!(
-        junit.contains("protected files unchanged") && junit.contains("<failure"),
-        "{junit}"
-    );
+    assert_contains(&junit, "protected files unchanged");
+    assert_contains(&junit, "<failure");
     let human = course.checker(&["verify"]);
-    assert!(
-        human.stdout.contains("⚠ 1 protected file changed"),
-        "{}",
-        human.stdout
-    );
+    assert_contains(&human.stdout, "⚠ 1 protected file changed");
 
     // In CI: put the template's tests back, then grade against them.
     let (run, _, outputs) = github_run(&course, &["--restore-protected"]);
-    assert!(
-        run.stderr.contains("restored 1 protected file(s)"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        outputs.contains("score=4\nmax_score=10\nprotected_changed=1\n"),
-        "{outputs}"
-    );
+    assert_contains(&run.stderr, "restored 1 protected file(s)");
+    assert_contains(&outputs, "score=4\nmax_score=10\nprotected_changed=1\n");
     let restored =
         std::fs::read_to_string(course.root().join("exercises/01-sums/tests/t.rs")).unwrap();
     assert_eq!(restored, SUMS_TESTS);

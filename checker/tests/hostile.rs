@@ -12,11 +12,43 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{FixtureCourse, assert_valid_report, course_toml, exercise, manifest};
+use support::{
+    FixtureCourse, assert_contains, assert_valid_report, course_toml, exercise, manifest,
+};
 
 /// A course of one well-behaved exercise (`00-ok`, 10 points) and one
 /// hostile exercise `01-hostile` with the given `(task name, filter)` pairs
 /// (5 points each) and perf tests (an io check each, 5 points).
+/// The test file that calls the hostile library.
+const CALLS_F: &str = "#[test]\nfn t() { hostile::f(); }\n";
+
+/// A course whose hostile exercise is a trivial library and the test file
+/// `tests`, graded by `tasks` (name, filter).
+fn hostile_tests(tasks: &[(&str, &str)], tests: &str) -> FixtureCourse {
+    hostile_crate(
+        tasks,
+        &[("src/lib.rs", "pub fn f() {}\n"), ("tests/t.rs", tests)],
+    )
+}
+
+/// A course whose hostile exercise, package `hostile`, holds `files` (paths
+/// inside its folder), graded by `tasks` (name, filter).
+fn hostile_crate(tasks: &[(&str, &str)], files: &[(&str, &str)]) -> FixtureCourse {
+    let manifest = manifest("hostile");
+    let paths: Vec<String> = files
+        .iter()
+        .map(|(path, _)| format!("exercises/01-hostile/{path}"))
+        .collect();
+    let mut all = vec![("exercises/01-hostile/Cargo.toml", manifest.as_str())];
+    all.extend(
+        paths
+            .iter()
+            .map(String::as_str)
+            .zip(files.iter().map(|(_, text)| *text)),
+    );
+    course_with(tasks, &[], &all)
+}
+
 fn course_with(tasks: &[(&str, &str)], perf: &[&str], files: &[(&str, &str)]) -> FixtureCourse {
     let mut tables = vec![
         course_toml::exercise("00-ok", "ok", "Well behaved", 244),
@@ -138,53 +170,40 @@ fn unique_marker(tag: &str) -> String {
 
 #[test]
 fn a_compile_error_is_reported_with_the_first_error() {
-    let course = course_with(
+    let course = hostile_crate(
         &[("t", "all()")],
-        &[],
         &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
             (
-                "exercises/01-hostile/src/lib.rs",
+                "src/lib.rs",
                 "pub fn f() -> u32 {\n    missing_function()\n}\n",
             ),
-            (
-                "exercises/01-hostile/tests/t.rs",
-                "#[test]\nfn t() { hostile::f(); }\n",
-            ),
+            ("tests/t.rs", CALLS_F),
         ],
     );
     let report = grade(&course, Duration::from_secs(60));
     assert_eq!(hostile(&report)["status"], "compile_error");
     let message = hostile(&report)["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("exercises/01-hostile/src/lib.rs:2:5"),
-        "{message}"
-    );
-    assert!(message.contains("missing_function"), "{message}");
+    assert_contains(message, "exercises/01-hostile/src/lib.rs:2:5");
+    assert_contains(message, "missing_function");
 }
 
 #[test]
 fn a_failing_build_script_is_a_compile_error_naming_it() {
-    let course = course_with(
+    let course = hostile_crate(
         &[("t", "all()")],
-        &[],
         &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
             (
-                "exercises/01-hostile/build.rs",
+                "build.rs",
                 "fn main() { panic!(\"the build script gave up\"); }\n",
             ),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            (
-                "exercises/01-hostile/tests/t.rs",
-                "#[test]\nfn t() { hostile::f(); }\n",
-            ),
+            ("src/lib.rs", "pub fn f() {}\n"),
+            ("tests/t.rs", CALLS_F),
         ],
     );
     let report = grade(&course, Duration::from_secs(60));
     assert_eq!(hostile(&report)["status"], "compile_error");
     let message = hostile(&report)["message"].as_str().unwrap_or_default();
-    assert!(message.contains("custom build command"), "{message}");
+    assert_contains(message, "custom build command");
 }
 
 #[test]
@@ -201,10 +220,7 @@ fn a_missing_crate_is_not_run_with_the_fix() {
     let report = grade(&course, Duration::from_secs(60));
     assert_eq!(hostile(&report)["status"], "not_run");
     let message = hostile(&report)["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("package `hostile` is not in the workspace"),
-        "{message}"
-    );
+    assert_contains(message, "package `hostile` is not in the workspace");
 }
 
 const HANGING_TESTS: &str = r#"
@@ -249,18 +265,13 @@ fn sleeps_holding_a_child() {
 fn deadlocks_spins_and_sleeps_are_killed_as_timeouts_with_their_children() {
     let marker = unique_marker("hang");
     let tests = HANGING_TESTS.replace("MARKER", &marker);
-    let course = course_with(
+    let course = hostile_tests(
         &[
             ("deadlock", "test(deadlocks)"),
             ("spin", "test(spins_forever)"),
             ("child", "test(sleeps_holding_a_child)"),
         ],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            ("exercises/01-hostile/tests/t.rs", &tests),
-        ],
+        &tests,
     );
     let report = grade(&course, Duration::from_secs(90));
     assert_eq!(hostile(&report)["status"], "timeout");
@@ -305,24 +316,19 @@ fn exits_zero_half_way() {
 
 #[test]
 fn output_floods_bad_bytes_aborts_and_early_exits_are_failures_with_bounded_messages() {
-    let course = course_with(
+    let course = hostile_tests(
         &[
             ("megabytes", "test(prints_megabytes)"),
             ("utf8", "test(prints_invalid_utf8)"),
             ("abort", "test(aborts)"),
             ("exit0", "test(exits_zero_half_way)"),
         ],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            ("exercises/01-hostile/tests/t.rs", NOISY_TESTS),
-        ],
+        NOISY_TESTS,
     );
     let report = grade(&course, Duration::from_secs(60));
     let (status, message) = first_test(&report, "megabytes");
     assert_eq!(status, "failed");
-    assert!(message.contains("failed after printing 5 MB"), "{message}");
+    assert_contains(&message, "failed after printing 5 MB");
     assert!(
         message.chars().count() < 2000,
         "bounded excerpt, got {} chars",
@@ -330,7 +336,7 @@ fn output_floods_bad_bytes_aborts_and_early_exits_are_failures_with_bounded_mess
     );
     let (status, message) = first_test(&report, "utf8");
     assert_eq!(status, "failed");
-    assert!(message.contains("failed after invalid UTF-8"), "{message}");
+    assert_contains(&message, "failed after invalid UTF-8");
     let (status, message) = first_test(&report, "abort");
     assert_eq!(status, "failed");
     assert!(
@@ -339,10 +345,7 @@ fn output_floods_bad_bytes_aborts_and_early_exits_are_failures_with_bounded_mess
     );
     let (status, message) = first_test(&report, "exit0");
     assert_eq!(status, "failed", "exit(0) inside a test must not pass");
-    assert!(
-        message.contains("exited with code 0 before the test finished"),
-        "{message}"
-    );
+    assert_contains(&message, "exited with code 0 before the test finished");
     assert_eq!(hostile(&report)["score"], 0);
     let whole = serde_json::to_string(&report).unwrap_or_default();
     assert!(
@@ -373,15 +376,7 @@ fn spawns_without_end() {{
 }}
 "#
     );
-    let course = course_with(
-        &[("storm", "all()")],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            ("exercises/01-hostile/tests/t.rs", &storm),
-        ],
-    );
+    let course = hostile_tests(&[("storm", "all()")], &storm);
     let report = grade(&course, Duration::from_secs(90));
     let (status, _) = first_test(&report, "storm");
     assert!(status == "timeout" || status == "failed", "{status}");
@@ -412,15 +407,7 @@ fn detaches() {{
 }}
 "#
     );
-    let course = course_with(
-        &[("detaches", "all()")],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            ("exercises/01-hostile/tests/t.rs", &detaches),
-        ],
-    );
+    let course = hostile_tests(&[("detaches", "all()")], &detaches);
     let report = grade(&course, Duration::from_secs(90));
     let (status, message) = first_test(&report, "detaches");
     assert_eq!(status, "failed", "{message}");
@@ -502,18 +489,7 @@ fn broken_perf_tests_are_errors_each_with_its_reason() {
 }
 
 fn ok_course() -> FixtureCourse {
-    course_with(
-        &[("t", "all()")],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            (
-                "exercises/01-hostile/tests/t.rs",
-                "#[test]\nfn t() { hostile::f(); }\n",
-            ),
-        ],
-    )
+    hostile_tests(&[("t", "all()")], CALLS_F)
 }
 
 #[test]
@@ -525,11 +501,8 @@ fn a_course_toml_syntax_error_names_the_file_and_line() {
     );
     let run = course.checker(&["verify"]);
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("failed to parse") && run.stderr.contains("course.toml"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "failed to parse");
+    assert_contains(&run.stderr, "course.toml");
     assert!(run.stderr.contains("line 2"), "{}", run.stderr);
 }
 
@@ -553,14 +526,8 @@ fn missing_cargo_nextest_says_how_to_install_it() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr.contains("cargo-nextest is not installed"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("cargo install cargo-nextest --locked"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "cargo-nextest is not installed");
+    assert_contains(&stderr, "cargo install cargo-nextest --locked");
     assert!(out.stdout.is_empty(), "nothing half-graded on stdout");
 }
 
@@ -576,19 +543,11 @@ fn make_executable(path: &Path) {
 #[test]
 fn ctrl_c_stops_the_children_writes_nothing_and_exits_130() {
     let marker = unique_marker("sigint");
-    let course = course_with(
+    let course = hostile_tests(
         &[("t", "all()")],
-        &[],
-        &[
-            ("exercises/01-hostile/Cargo.toml", &manifest("hostile")),
-            ("exercises/01-hostile/src/lib.rs", "pub fn f() {}\n"),
-            (
-                "exercises/01-hostile/tests/t.rs",
-                &format!(
-                    "#[test]\nfn waits() {{\n    let _c = std::process::Command::new(\"sleep\").arg(\"{marker}\").spawn().unwrap();\n    std::thread::sleep(std::time::Duration::from_secs(1000));\n}}\n"
-                ),
-            ),
-        ],
+        &format!(
+            "#[test]\nfn waits() {{\n    let _c = std::process::Command::new(\"sleep\").arg(\"{marker}\").spawn().unwrap();\n    std::thread::sleep(std::time::Duration::from_secs(1000));\n}}\n"
+        ),
     );
     // A long timeout, so only the interrupt can end this run early.
     course.write(
@@ -624,7 +583,7 @@ fn ctrl_c_stops_the_children_writes_nothing_and_exits_130() {
         "took {:?}",
         interrupted.elapsed()
     );
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_contains(&stderr, "interrupted");
     let live = wait_until_gone(&marker, Duration::from_secs(5));
     assert!(live.is_empty(), "children outlived the interrupt: {live:?}");
     let leftovers: Vec<_> = std::fs::read_dir(course.root())

@@ -8,7 +8,8 @@
 mod support;
 
 use support::{
-    FixtureCourse, PRIMES_LIB, assert_valid_report, course_toml, exercise, manifest_with_fixtures,
+    FixtureCourse, PRIMES_LIB, assert_contains, assert_valid_report, course_toml, exercise,
+    manifest_with_fixtures,
 };
 
 const TESTS: &str = r#"
@@ -138,10 +139,7 @@ fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
     eprintln!("{}{}", rising.stdout, flat.stdout);
     let html = std::fs::read_to_string(&page).expect("the page is written");
     checker::render::html::well_formed(&html).expect("a well-formed page");
-    assert!(
-        html.contains("<desc>Speedup of two-threads against threads"),
-        "{html}"
-    );
+    assert_contains(&html, "<desc>Speedup of two-threads against threads");
     assert!(
         !course
             .root()
@@ -172,11 +170,7 @@ fn perf_scale_draws_a_rising_curve_for_threads_and_a_flat_one_for_one_thread() {
     let twice = u32::try_from(cores * 2).unwrap_or(u32::MAX);
     assert_eq!(counts.first(), Some(&1), "{}", rising.stdout);
     assert_eq!(counts.last(), Some(&twice), "{}", rising.stdout);
-    assert!(
-        rising.stdout.contains("serial fraction"),
-        "{}",
-        rising.stdout
-    );
+    assert_contains(&rising.stdout, "serial fraction");
     if cores < 2 {
         return;
     }

@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{FixtureCourse, SUMS_SOLVED, SUMS_STARTER, SUMS_TESTS};
+use support::{FixtureCourse, SUMS_SOLVED, SUMS_STARTER, SUMS_TESTS, assert_contains};
 
 /// `01-sums` as a template repository: `adds` solved, `doubles` not.
 fn course() -> FixtureCourse {
@@ -24,30 +24,15 @@ fn list_shows_progress_from_the_last_verify() {
     let course = course();
     let before = course.checker(&["list"]);
     assert_eq!(before.code, Some(0));
-    assert!(
-        before.stdout.contains("0/10 points") && before.stdout.contains("not graded yet"),
-        "{}",
-        before.stdout
-    );
+    assert_contains(&before.stdout, "0/10 points");
+    assert_contains(&before.stdout, "not graded yet");
     let run = course.checker(&["verify"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let after = course.checker(&["list"]);
     assert!(after.stdout.contains("4/10 points"), "{}", after.stdout);
-    assert!(
-        after.stdout.contains("✓ done         task adds"),
-        "{}",
-        after.stdout
-    );
-    assert!(
-        after.stdout.contains("✗ pending      task doubles"),
-        "{}",
-        after.stdout
-    );
-    assert!(
-        after.stdout.contains("Next: `doubles` in 01-sums."),
-        "{}",
-        after.stdout
-    );
+    assert_contains(&after.stdout, "✓ done         task adds");
+    assert_contains(&after.stdout, "✗ pending      task doubles");
+    assert_contains(&after.stdout, "Next: `doubles` in 01-sums.");
 }
 
 #[test]
@@ -85,11 +70,8 @@ fn doctor_reports_the_machine_and_the_missing_nextest() {
     let course = course();
     let ok = course.checker(&["doctor"]);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
-    assert!(
-        ok.stdout.contains("nextest") && ok.stdout.contains("cores"),
-        "{}",
-        ok.stdout
-    );
+    assert_contains(&ok.stdout, "nextest");
+    assert_contains(&ok.stdout, "cores");
     assert!(ok.stdout.contains("solutions   0 of 1"), "{}", ok.stdout);
 
     let fake = course.root().join("fake-cargo");
@@ -110,11 +92,7 @@ fn doctor_reports_the_machine_and_the_missing_nextest() {
         "{}",
         missing.stdout
     );
-    assert!(
-        missing.stdout.contains("checker doctor --fix"),
-        "{}",
-        missing.stdout
-    );
+    assert_contains(&missing.stdout, "checker doctor --fix");
 }
 
 /// A running `checker watch` on a fixture course, its stdout (the screen)
@@ -228,11 +206,7 @@ fn first_grade(watch: &mut Watch) {
         watch.seen
     );
     assert!(watch.seen.contains("4/10"), "{}", watch.seen);
-    assert!(
-        watch.seen.contains("Stuck? `cargo checker hint doubles`"),
-        "{}",
-        watch.seen
-    );
+    assert_contains(&watch.seen, "Stuck? `cargo checker hint doubles`");
     assert!(
         watch
             .progress()
@@ -295,10 +269,7 @@ fn watch_lists_again_when_the_tests_changed_since_the_first_grade() {
     );
     course.write("exercises/01-sums/src/lib.rs", SUMS_SOLVED);
     let (screen, progress) = watch.regraded();
-    assert!(
-        progress.contains("the tests changed since they were listed"),
-        "{progress}"
-    );
+    assert_contains(&progress, "the tests changed since they were listed");
     assert!(
         screen.contains("task adds") && screen.contains("0/4") && screen.contains("adds_carries"),
         "the new failing test of task adds was not graded: {screen}"
@@ -315,8 +286,6 @@ fn watch_shows_the_compile_error_of_a_save() {
         "pub fn add(a: u32, b: u32) -> u32 { a + }\npub fn double(a: u32) -> u32 { a }\n",
     );
     let (screen, _) = watch.regraded();
-    assert!(
-        screen.contains("does not compile") && screen.contains("src/lib.rs:1"),
-        "{screen}"
-    );
+    assert_contains(&screen, "does not compile");
+    assert_contains(&screen, "src/lib.rs:1");
 }

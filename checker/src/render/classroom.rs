@@ -259,16 +259,12 @@ fn protected_entry(report: &Report) -> ClassroomTest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::sample::keys;
     use crate::render::{Format, sample};
 
     #[test]
     fn the_published_fields_are_all_there() {
         let value = serde_json::to_value(runners(&sample::report())).unwrap();
-        let keys = |v: &serde_json::Value| {
-            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-            keys.sort();
-            keys
-        };
         let result = &value[0]["result"];
         assert_eq!(keys(result), ["max_score", "status", "tests", "version"]);
         assert_eq!(

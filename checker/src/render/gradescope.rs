@@ -107,16 +107,12 @@ pub fn results(report: &Report) -> GradescopeResults {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::sample::keys;
     use crate::render::{Format, sample};
 
     #[test]
     fn the_published_fields_are_all_there() {
         let value = serde_json::to_value(results(&sample::report())).unwrap();
-        let keys = |v: &serde_json::Value| {
-            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-            keys.sort();
-            keys
-        };
         assert_eq!(keys(&value), ["execution_time", "output", "score", "tests"]);
         assert_eq!(
             keys(&value["tests"][0]),

@@ -266,6 +266,17 @@ pub(crate) mod sample {
     use crate::course::PerfKind;
     use crate::report::*;
 
+    /// The keys of a JSON object, sorted: what a published format's field
+    /// list is compared with.
+    pub(crate) fn keys(value: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    }
+
     pub fn report() -> Report {
         let test = |name: &str, status, message: Option<&str>| TestResult {
             name: name.into(),

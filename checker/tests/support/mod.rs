@@ -243,6 +243,16 @@ pub fn exercise<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json
         .unwrap_or_else(|| panic!("no exercise {name} in {report:#}"))
 }
 
+/// Fails the test, showing all of `haystack`, unless it contains `needle`:
+/// the check most of these tests make of a command's output or a report.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected {needle:?} in:\n{haystack}"
+    );
+}
+
 /// Asserts that `report` validates against the published JSON Schema.
 pub fn assert_valid_report(report: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(include_str!("../../report.schema.json"))
