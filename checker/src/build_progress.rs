@@ -9,6 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cargo_messages::CargoMessage;
+
 /// Counts the units of one build from its JSON messages.
 #[derive(Debug)]
 pub struct BuildWatch {
@@ -60,21 +62,18 @@ impl BuildWatch {
 
     /// Counts `line` if it is a unit's message; whether it was one.
     fn count(&mut self, line: &str) -> bool {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            return false;
-        };
-        match message.get("reason").and_then(|r| r.as_str()) {
-            Some("compiler-artifact") => {
+        match CargoMessage::parse(line) {
+            Some(CargoMessage::CompilerArtifact { fresh, target }) => {
                 self.units += 1;
-                if message.get("fresh").and_then(|f| f.as_bool()) == Some(false) {
+                if !fresh {
                     self.compiled += 1;
-                    if let Some(name) = message.pointer("/target/name").and_then(|n| n.as_str()) {
-                        name.clone_into(&mut self.last);
+                    if !target.name.is_empty() {
+                        self.last = target.name;
                     }
                 }
                 true
             }
-            Some("build-script-executed") => {
+            Some(CargoMessage::BuildScriptExecuted {}) => {
                 self.units += 1;
                 true
             }

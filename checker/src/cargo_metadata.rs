@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-use serde_json::Value;
+use serde::Deserialize;
 
 use crate::nextest::cargo;
 use crate::process::run_bounded;
@@ -71,14 +71,12 @@ impl CargoMetadataCache {
         if !out.status.success() {
             return Err(out.stderr);
         }
-        let metadata: Value = serde_json::from_str(&out.stdout).map_err(|e| e.to_string())?;
+        let metadata: Metadata = serde_json::from_str(&out.stdout).map_err(|e| e.to_string())?;
         let mut inputs: Vec<PathBuf> = metadata
-            .get("packages")
-            .and_then(Value::as_array)
+            .packages
             .into_iter()
-            .flatten()
-            .filter(|package| package.get("source").is_none_or(Value::is_null))
-            .filter_map(|package| package.get("manifest_path")?.as_str().map(PathBuf::from))
+            .filter(|package| package.source.is_none())
+            .map(|package| package.manifest_path)
             .collect();
         inputs.push(self.root.join("Cargo.toml"));
         inputs.push(self.root.join("Cargo.lock"));
@@ -88,6 +86,22 @@ impl CargoMetadataCache {
         self.inputs = inputs;
         Ok(())
     }
+}
+
+/// What the cache's freshness reads of `cargo metadata`: the manifests of
+/// the packages in this repository (those with no registry or git source).
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+}
+
+/// One package of the metadata.
+#[derive(Debug, Deserialize)]
+struct Package {
+    /// `None` for a path package (the workspace's own).
+    #[serde(default)]
+    source: Option<String>,
+    manifest_path: PathBuf,
 }
 
 /// The host target triple, from `rustc -vV`.

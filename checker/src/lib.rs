@@ -10,6 +10,7 @@
 pub mod atomic_file;
 pub mod bench;
 pub mod build_progress;
+pub mod cargo_messages;
 pub mod cargo_metadata;
 pub mod class;
 pub mod cli;

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::cargo_messages::CargoMessage;
 use crate::process::{run_bounded, run_bounded_watching, truncate_chars};
 use crate::report::{TestResult, TestStatus};
 
@@ -413,39 +414,13 @@ fn tests_in(
     Ok(tests)
 }
 
-fn compile_error_of(message: &Value) -> Option<CompileError> {
-    if message.get("reason").and_then(Value::as_str) != Some("compiler-message") {
-        return None;
-    }
-    let diagnostic = message.get("message")?;
-    if diagnostic.get("level").and_then(Value::as_str) != Some("error") {
-        return None;
-    }
-    let rendered = diagnostic
-        .get("rendered")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let location = diagnostic
-        .get("spans")
-        .and_then(Value::as_array)
-        .and_then(|spans| {
-            spans
-                .iter()
-                .find(|s| s.get("is_primary").and_then(Value::as_bool) == Some(true))
-        })
-        .map(|span| {
-            format!(
-                "{}:{}:{}",
-                span.get("file_name").and_then(Value::as_str).unwrap_or("?"),
-                span.get("line_start").and_then(Value::as_u64).unwrap_or(0),
-                span.get("column_start")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0),
-            )
-        });
+/// The compile error on a line of cargo's JSON, if it is one.
+fn compile_error_of(line: &Value) -> Option<CompileError> {
+    let message = CargoMessage::deserialize(line).ok()?;
+    let diagnostic = message.compiler_error()?;
     Some(CompileError {
-        location,
-        rendered: truncate_chars(rendered.trim_end(), MESSAGE_CHARS),
+        location: diagnostic.location(),
+        rendered: truncate_chars(diagnostic.rendered.trim_end(), MESSAGE_CHARS),
     })
 }
 
