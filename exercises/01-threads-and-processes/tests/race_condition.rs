@@ -29,11 +29,13 @@ fn new_counters_start_at_zero_and_count_on_one_thread() {
     assert_eq!((m, a), (3, 3));
 }
 
-#[test]
-fn mutex_counter_loses_no_update_under_heavy_contention() {
-    let _proof = fixtures::proof::test_body();
-    let (returned, counted) = within(LIVENESS, "hammer(MutexCounter)", || {
-        let counter = MutexCounter::new();
+/// The contention check both counters must pass, written once so that the
+/// two tests below differ only in the counter: `hammer` with 8 threads of
+/// 100 000 increments each, on the counter that `new` makes, must return
+/// and leave in the counter exactly 800 000. `name` labels the wait.
+fn assert_hammer_counts_everything<C: Counter + 'static>(name: &str, new: fn() -> C) {
+    let (returned, counted) = within(LIVENESS, &format!("hammer({name})"), move || {
+        let counter = new();
         (hammer(&counter, 8, 100_000), counter.get())
     });
     assert_eq!(returned, 800_000);
@@ -41,14 +43,15 @@ fn mutex_counter_loses_no_update_under_heavy_contention() {
 }
 
 #[test]
+fn mutex_counter_loses_no_update_under_heavy_contention() {
+    let _proof = fixtures::proof::test_body();
+    assert_hammer_counts_everything("MutexCounter", MutexCounter::new);
+}
+
+#[test]
 fn atomic_counter_loses_no_update_under_heavy_contention() {
     let _proof = fixtures::proof::test_body();
-    let (returned, counted) = within(LIVENESS, "hammer(AtomicCounter)", || {
-        let counter = AtomicCounter::new();
-        (hammer(&counter, 8, 100_000), counter.get())
-    });
-    assert_eq!(returned, 800_000);
-    assert_eq!(counted, 800_000);
+    assert_hammer_counts_everything("AtomicCounter", AtomicCounter::new);
 }
 
 /// Shares `counter` by `Arc` with 4 spawned threads that start together at a
@@ -90,34 +93,36 @@ fn collide<C: Counter + 'static>(counter: C) -> (u64, u64) {
     (done, counter.get())
 }
 
+/// The verdict of both collision tests, written once: after [`collide`], the
+/// counter that `new` makes holds every increment its threads made. The
+/// failure message names the counter (`name`) and adds `hint`, the likely
+/// cause, if there is one.
+fn assert_collisions_lose_nothing<C: Counter + 'static>(name: &str, hint: &str, new: fn() -> C) {
+    let (done, counted) = within(LIVENESS, "colliding increments", move || collide(new()));
+    assert_eq!(
+        counted,
+        done,
+        "{name} lost {} updates{hint}",
+        done - counted.min(done)
+    );
+}
+
 #[test]
 fn mutex_counter_shared_by_arc_loses_nothing_when_increments_collide() {
     let _proof = fixtures::proof::test_body();
     // Checked when this file compiles: both counters may cross threads.
     assert_send_sync::<MutexCounter>();
-    let (done, counted) = within(LIVENESS, "colliding increments", || {
-        collide(MutexCounter::new())
-    });
-    assert_eq!(
-        counted,
-        done,
-        "MutexCounter lost {} updates",
-        done - counted.min(done)
-    );
+    assert_collisions_lose_nothing("MutexCounter", "", MutexCounter::new);
 }
 
 #[test]
 fn atomic_counter_shared_by_arc_loses_nothing_when_increments_collide() {
     let _proof = fixtures::proof::test_body();
     assert_send_sync::<AtomicCounter>();
-    let (done, counted) = within(LIVENESS, "colliding increments", || {
-        collide(AtomicCounter::new())
-    });
-    assert_eq!(
-        counted,
-        done,
-        "AtomicCounter lost {} updates: is the increment one atomic step?",
-        done - counted.min(done)
+    assert_collisions_lose_nothing(
+        "AtomicCounter",
+        ": is the increment one atomic step?",
+        AtomicCounter::new,
     );
 }
 

@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::fmt::Debug;
 use std::sync::Barrier;
 
 use common::{LIVENESS, within};
@@ -79,19 +80,44 @@ fn map_chunks_on_empty_input_returns_nothing() {
     assert!(out.is_empty());
 }
 
+/// What `parallel_sum` and `byte_histogram` both promise, checked once: the
+/// number of threads changes how the work is split, never the answer. Runs
+/// `f(&data, threads)` for each count in `thread_counts` (all inside one
+/// bounded wait) and compares every answer with `expected`, the sequential
+/// one. `what` names `f`.
+fn assert_same_answer_on_any_thread_count<T, R>(
+    what: &str,
+    f: fn(&[T], usize) -> R,
+    data: Vec<T>,
+    thread_counts: &'static [usize],
+    expected: R,
+) where
+    T: Send + 'static,
+    R: PartialEq + Debug + Send + 'static,
+{
+    let answers = within(LIVENESS, what, move || {
+        thread_counts
+            .iter()
+            .map(|&threads| f(&data, threads))
+            .collect::<Vec<_>>()
+    });
+    for (answer, threads) in answers.into_iter().zip(thread_counts) {
+        assert_eq!(answer, expected, "{what} on {threads} threads");
+    }
+}
+
 #[test]
 fn parallel_sum_is_exact_for_uneven_chunks() {
     let _proof = fixtures::proof::test_body();
     let data: Vec<u64> = (1..=100_003).collect();
     let expected: u64 = data.iter().sum();
-    let sums = within(LIVENESS, "parallel_sum", move || {
-        [1, 2, 3, 7, 16]
-            .map(|threads| parallel_sum(&data, threads))
-            .to_vec()
-    });
-    for sum in sums {
-        assert_eq!(sum, expected);
-    }
+    assert_same_answer_on_any_thread_count(
+        "parallel_sum",
+        parallel_sum,
+        data,
+        &[1, 2, 3, 7, 16],
+        expected,
+    );
 }
 
 #[test]
@@ -114,14 +140,13 @@ fn byte_histogram_matches_a_sequential_count() {
     for &b in &data {
         expected[usize::from(b)] += 1;
     }
-    let tables = within(LIVENESS, "byte_histogram", move || {
-        [1, 2, 3, 5]
-            .map(|threads| byte_histogram(&data, threads))
-            .to_vec()
-    });
-    for table in tables {
-        assert_eq!(table, expected);
-    }
+    assert_same_answer_on_any_thread_count(
+        "byte_histogram",
+        byte_histogram,
+        data,
+        &[1, 2, 3, 5],
+        expected,
+    );
 }
 
 #[test]
