@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, within, worker_names};
 use executors::batch::{
     BatchReport, ItemError, Receipt, RecordError, parse_record, price_record, process_batch_with,
     process_file,
@@ -32,13 +32,19 @@ const BAD_LINES: [(usize, &str); 11] = [
     (289, "panicked"), // country XK: no tax rate
 ];
 
+/// `process_file` over `fixtures/data/orders.csv` on a pool of 8 workers:
+/// two tests check different sides of the same report.
+fn process_the_orders_file() -> BatchReport {
+    within(LIVENESS, "process_file", || {
+        let pool = ThreadPool::named("batch", 8);
+        process_file(&pool, &orders_path()).expect("the file is readable")
+    })
+}
+
 #[test]
 fn the_orders_file_is_processed_with_every_bad_record_reported() {
     let _proof = fixtures::proof::test_body();
-    let report = within(LIVENESS, "process_file", || {
-        let pool = ThreadPool::named("batch", 8);
-        process_file(&pool, &orders_path()).expect("the file is readable")
-    });
+    let report = process_the_orders_file();
     assert_eq!(
         report.records(),
         ORDERS_RECORDS,
@@ -81,10 +87,7 @@ fn the_orders_file_is_processed_with_every_bad_record_reported() {
 #[test]
 fn error_messages_say_what_was_wrong() {
     let _proof = fixtures::proof::test_body();
-    let report = within(LIVENESS, "process_file", || {
-        let pool = ThreadPool::named("batch", 8);
-        process_file(&pool, &orders_path()).expect("the file is readable")
-    });
+    let report = process_the_orders_file();
     let message = |line: usize| {
         report
             .errors
@@ -205,8 +208,10 @@ fn records_are_processed_on_the_pool_at_the_same_time() {
     assert_eq!(totals, (1..=12).collect::<Vec<u64>>());
     let lines: Vec<_> = report.processed.iter().map(|r| r.line).collect();
     assert_eq!(lines, (2..=13).collect::<Vec<_>>());
-    let allowed: HashSet<_> = (0..WORKERS).map(|i| Some(format!("pricer-{i}"))).collect();
-    assert!(names.is_subset(&allowed), "ran outside the pool: {names:?}");
+    assert!(
+        names.is_subset(&worker_names("pricer", WORKERS)),
+        "ran outside the pool: {names:?}"
+    );
 }
 
 #[test]

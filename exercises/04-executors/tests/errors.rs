@@ -9,7 +9,7 @@ use std::panic;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, within, worker_names};
 use executors::errors::{NON_STRING_PANIC, panic_message, run_catching};
 use executors::future::TaskError;
 use executors::pool::ThreadPool;
@@ -113,8 +113,11 @@ fn the_pool_keeps_its_workers_after_panics() {
             .collect::<Vec<_>>()
     });
     let names: HashSet<_> = names.into_iter().collect();
-    let expected: HashSet<_> = (0..WORKERS).map(|i| Some(format!("sturdy-{i}"))).collect();
-    assert_eq!(names, expected, "all {WORKERS} workers are still there");
+    assert_eq!(
+        names,
+        worker_names("sturdy", WORKERS),
+        "all {WORKERS} workers are still there"
+    );
 }
 
 #[test]

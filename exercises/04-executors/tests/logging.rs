@@ -73,13 +73,29 @@ fn lines_about(lines: &[String], id: u64) -> Vec<String> {
     lines.iter().filter(|l| is_about(l, id)).cloned().collect()
 }
 
+/// Runs `f` with a fresh [`Captured`] subscriber: what `f` returned, and the
+/// lines logged meanwhile. Every test here observes its code this way.
+fn capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let captured = Captured::default();
+    let value = captured.during(f);
+    (value, captured.lines())
+}
+
+/// Checks the last line of a task that did not succeed: logged at `level`,
+/// saying `event`, with the task's error or panic `message` in it.
+#[track_caller]
+fn assert_outcome_line(line: &str, level: &str, event: &str, message: &str) {
+    assert!(
+        line.contains(level) && line.contains(event) && line.contains(message),
+        "{line}"
+    );
+}
+
 #[test]
 fn run_logged_logs_the_start_and_the_success() {
     let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
-        let captured = Captured::default();
-        let outcome = captured.during(|| run_logged(5, || Ok::<_, io::Error>("fine")));
-        (outcome, captured.lines())
+        capture(|| run_logged(5, || Ok::<_, io::Error>("fine")))
     });
     assert_eq!(outcome, Ok("fine"));
     let mine = lines_about(&lines, 5);
@@ -102,33 +118,24 @@ fn run_logged_logs_the_start_and_the_success() {
 fn run_logged_logs_a_failure_with_its_error() {
     let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
-        let captured = Captured::default();
-        let outcome =
-            captured.during(|| run_logged(8, || Err::<u8, _>(io::Error::other("disk full"))));
-        (outcome, captured.lines())
+        capture(|| run_logged(8, || Err::<u8, _>(io::Error::other("disk full"))))
     });
     assert_eq!(outcome, Err(TaskError::Failed("disk full".into())));
     let mine = lines_about(&lines, 8);
     assert_eq!(mine.len(), 2, "{lines:#?}");
     assert!(mine[0].contains("task started"), "{mine:#?}");
-    let end = &mine[1];
-    assert!(
-        end.contains("WARN") && end.contains("task failed") && end.contains("disk full"),
-        "{end}"
-    );
+    assert_outcome_line(&mine[1], "WARN", "task failed", "disk full");
 }
 
 #[test]
 fn run_logged_logs_a_panic_with_its_message() {
     let _proof = fixtures::proof::test_body();
     let (outcome, lines) = within(LIVENESS, "run_logged", || {
-        let captured = Captured::default();
-        let outcome = captured.during(|| {
+        capture(|| {
             run_logged(13, || -> Result<u8, io::Error> {
                 panic!("index out of range")
             })
-        });
-        (outcome, captured.lines())
+        })
     });
     assert_eq!(
         outcome,
@@ -136,21 +143,14 @@ fn run_logged_logs_a_panic_with_its_message() {
     );
     let mine = lines_about(&lines, 13);
     assert_eq!(mine.len(), 2, "{lines:#?}");
-    let end = &mine[1];
-    assert!(
-        end.contains("ERROR")
-            && end.contains("task panicked")
-            && end.contains("index out of range"),
-        "{end}"
-    );
+    assert_outcome_line(&mine[1], "ERROR", "task panicked", "index out of range");
 }
 
 #[test]
 fn spawn_worker_names_the_thread_and_logs_to_the_callers_subscriber() {
     let _proof = fixtures::proof::test_body();
     let (name, lines) = within(LIVENESS, "spawn_worker", || {
-        let captured = Captured::default();
-        let name = captured.during(|| {
+        capture(|| {
             let (tx, rx) = std::sync::mpsc::channel();
             let worker = spawn_worker("courier-7".into(), move || {
                 tracing::info!("hello from the worker");
@@ -161,8 +161,7 @@ fn spawn_worker_names_the_thread_and_logs_to_the_callers_subscriber() {
             let name = rx.recv_timeout(LIVENESS).expect("the worker reports");
             worker.join().expect("the worker does not panic");
             name
-        });
-        (name, captured.lines())
+        })
     });
     assert_eq!(name.as_deref(), Some("courier-7"));
     let hello: Vec<_> = lines
@@ -181,8 +180,7 @@ fn spawn_worker_names_the_thread_and_logs_to_the_callers_subscriber() {
 fn pool_tasks_log_start_and_outcome_with_the_worker_thread_name() {
     let _proof = fixtures::proof::test_body();
     let (ids, lines) = within(LIVENESS, "a logging pool", || {
-        let captured = Captured::default();
-        let ids = captured.during(|| {
+        capture(|| {
             let pool = ThreadPool::named("logpool", 2);
             let ok: Vec<_> = (0..3).map(|i| pool.submit(move || i)).collect();
             let failed = pool.try_submit(|| Err::<u32, String>("quota exceeded".into()));
@@ -200,8 +198,7 @@ fn pool_tasks_log_start_and_outcome_with_the_worker_thread_name() {
             // Every worker has finished logging once the pool is shut down.
             pool.shutdown(true);
             ids
-        });
-        (ids, captured.lines())
+        })
     });
     let (ok_ids, failed_id, panicked_id) = ids;
     let worker_names = ["logpool-0", "logpool-1"];
@@ -226,17 +223,7 @@ fn pool_tasks_log_start_and_outcome_with_the_worker_thread_name() {
         assert!(lines_about(&lines, id)[1].contains("task succeeded"));
     }
     let failed = &lines_about(&lines, failed_id)[1];
-    assert!(
-        failed.contains("WARN")
-            && failed.contains("task failed")
-            && failed.contains("quota exceeded"),
-        "{failed}"
-    );
+    assert_outcome_line(failed, "WARN", "task failed", "quota exceeded");
     let panicked = &lines_about(&lines, panicked_id)[1];
-    assert!(
-        panicked.contains("ERROR")
-            && panicked.contains("task panicked")
-            && panicked.contains("bad row 17"),
-        "{panicked}"
-    );
+    assert_outcome_line(panicked, "ERROR", "task panicked", "bad row 17");
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, within, worker_names};
 use executors::future::{TaskError, TaskHandle};
 use executors::pool::{DEFAULT_NAME, ThreadPool};
 
@@ -73,10 +73,10 @@ fn tasks_run_on_the_named_workers_never_on_the_callers_thread() {
             .collect();
         (thread::current().id(), seen)
     });
-    let allowed: HashSet<_> = (0..3).map(|i| format!("exec-{i}")).collect();
+    let allowed = worker_names("exec", 3);
     for (id, name) in seen {
         assert_ne!(id, caller, "a task ran on the caller's thread");
-        let name = name.expect("worker threads have names");
+        assert!(name.is_some(), "worker threads have names");
         assert!(allowed.contains(&name), "unexpected worker name {name:?}");
     }
 }
@@ -242,7 +242,7 @@ fn map_runs_items_on_the_workers_never_more_at_once_than_workers() {
         "{} threads ran map's items, the pool has 3",
         seen.threads
     );
-    let workers: HashSet<_> = (0..3).map(|i| Some(format!("busy-{i}"))).collect();
+    let workers = worker_names("busy", 3);
     for name in &seen.names {
         assert!(
             workers.contains(name),

@@ -6,10 +6,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{BROKEN, DISALLOWED, REACHABLE, paths, site, url, within};
-use fixtures::site::SiteConfig;
+use fixtures::site::{Site, SiteConfig};
 use scraper::crawler::{CrawlConfig, crawl};
 use scraper::fetch::USER_AGENT;
-use scraper::report::ErrorKind;
+use scraper::report::{CrawlReport, ErrorKind};
 use scraper::retry::RetryPolicy;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -28,12 +28,21 @@ fn config(workers: usize, max_depth: usize) -> CrawlConfig {
     }
 }
 
+/// A crawl of `site` from the page `path` with `config`, bounded by
+/// [`LIMIT`]: most tests here differ only in the site, the start page and
+/// the configuration.
+fn crawl_from(site: &Site, path: &str, config: CrawlConfig) -> CrawlReport {
+    let start = url(site, path);
+    within(LIMIT, &format!("crawl from {path}"), move || {
+        crawl(&start, &config)
+    })
+}
+
 #[test]
 fn every_allowed_page_is_fetched_exactly_once() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(5)));
-    let start = url(&site, "/index.html");
-    let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 20)));
+    let report = crawl_from(&site, "/index.html", config(4, 20));
 
     assert_eq!(
         paths(report.pages.iter().map(|p| &p.url)),
@@ -92,8 +101,7 @@ fn every_allowed_page_is_fetched_exactly_once() {
 fn links_are_followed_only_to_max_depth() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new().latency(Duration::from_millis(5)));
-    let start = url(&site, "/about.html");
-    let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 2)));
+    let report = crawl_from(&site, "/about.html", config(4, 2));
     assert_eq!(
         paths(report.pages.iter().map(|p| &p.url)),
         [
@@ -120,8 +128,7 @@ fn links_are_followed_only_to_max_depth() {
     assert_eq!(depth("/deep/level-2.html"), Some(2));
     assert_eq!(site.count("/deep/level-3.html"), 0, "3 links away");
 
-    let only_start = url(&site, "/blog/index.html");
-    let report = within(LIMIT, "crawl", move || crawl(&only_start, &config(4, 0)));
+    let report = crawl_from(&site, "/blog/index.html", config(4, 0));
     assert_eq!(
         paths(report.pages.iter().map(|p| &p.url)),
         ["/blog/index.html"]
@@ -138,8 +145,7 @@ fn exactly_the_configured_workers_fetch_at_once() {
     let _proof = fixtures::proof::test_body();
     const WORKERS: usize = 4;
     let site = site(SiteConfig::new().latency(Duration::from_millis(60)));
-    let start = url(&site, "/index.html");
-    let report = within(LIMIT, "crawl", move || crawl(&start, &config(WORKERS, 20)));
+    let report = crawl_from(&site, "/index.html", config(WORKERS, 20));
     assert_eq!(report.pages.len(), REACHABLE.len());
     assert_eq!(
         site.peak_concurrency(),
@@ -178,8 +184,7 @@ fn the_crawl_ends_as_soon_as_the_last_page_is_in() {
 fn a_start_page_that_fails_ends_the_crawl_at_once() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
-    let start = url(&site, "/books/missing.html");
-    let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 20)));
+    let report = crawl_from(&site, "/books/missing.html", config(4, 20));
     assert!(report.pages.is_empty());
     assert_eq!(
         paths(report.errors.iter().map(|e| &e.url)),
@@ -193,8 +198,7 @@ fn nothing_is_fetched_when_robots_txt_fails() {
     let _proof = fixtures::proof::test_body();
     use fixtures::site::{Fault, FaultKind};
     let site = site(SiteConfig::new().fault("/robots.txt", Fault::always(FaultKind::Status(503))));
-    let start = url(&site, "/index.html");
-    let report = within(LIMIT, "crawl", move || crawl(&start, &config(4, 20)));
+    let report = crawl_from(&site, "/index.html", config(4, 20));
     assert!(report.pages.is_empty(), "{:?}", report.pages);
     assert!(
         site.requests().iter().all(|r| r.path == "/robots.txt"),

@@ -6,9 +6,20 @@ use std::time::Duration;
 
 use common::{site, url, within};
 use fixtures::site::{Fault, FaultKind, SiteConfig};
-use scraper::fetch::{FetchError, USER_AGENT, client, fetch_all, fetch_page};
+use scraper::Url;
+use scraper::fetch::{FetchError, Page, USER_AGENT, client, fetch_all, fetch_page};
 
 const LIMIT: Duration = Duration::from_secs(20);
+
+/// `fetch_page` for `page` with a fresh client whose time-out is `timeout`,
+/// bounded by [`LIMIT`]: the single-page tests differ only in the site and
+/// the page.
+fn fetch_one(page: Url, timeout: Duration) -> Result<Page, FetchError> {
+    let what = format!("fetch_page with a {timeout:?} time-out");
+    within(LIMIT, &what, move || {
+        fetch_page(&client(timeout).expect("client"), &page)
+    })
+}
 
 #[test]
 fn fetch_page_returns_the_body_of_a_page() {
@@ -18,10 +29,7 @@ fn fetch_page_returns_the_body_of_a_page() {
     let expected = site
         .size_of("/about.html")
         .expect("the site has /about.html");
-    let got = within(LIMIT, "fetch_page", move || {
-        fetch_page(&client(Duration::from_secs(5)).expect("client"), &page)
-    })
-    .expect("/about.html is there");
+    let got = fetch_one(page, Duration::from_secs(5)).expect("/about.html is there");
     assert_eq!(got.status, 200);
     assert_eq!(got.bytes(), expected);
     assert!(got.body.contains("About us"), "{}", got.body);
@@ -36,9 +44,7 @@ fn a_missing_page_is_a_status_error_not_a_page() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let page = url(&site, "/books/missing.html");
-    let got = within(LIMIT, "fetch_page", move || {
-        fetch_page(&client(Duration::from_secs(5)).expect("client"), &page)
-    });
+    let got = fetch_one(page, Duration::from_secs(5));
     assert_eq!(
         got,
         Err(FetchError::Status {
@@ -58,9 +64,7 @@ fn a_429_carries_its_retry_after() {
         }),
     ));
     let page = url(&site, "/index.html");
-    let got = within(LIMIT, "fetch_page", move || {
-        fetch_page(&client(Duration::from_secs(5)).expect("client"), &page)
-    });
+    let got = fetch_one(page, Duration::from_secs(5));
     assert_eq!(
         got,
         Err(FetchError::Status {
@@ -78,9 +82,7 @@ fn a_stalled_page_is_a_timeout() {
         Fault::always(FaultKind::Stall(Duration::from_secs(30))),
     ));
     let page = url(&site, "/about.html");
-    let got = within(LIMIT, "fetch_page on a stalled page", move || {
-        fetch_page(&client(Duration::from_millis(200)).expect("client"), &page)
-    });
+    let got = fetch_one(page, Duration::from_millis(200));
     assert_eq!(got, Err(FetchError::Timeout));
 }
 
@@ -92,10 +94,8 @@ fn nobody_listening_is_a_connect_error() {
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
-    let page = scraper::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url");
-    let got = within(LIMIT, "fetch_page", move || {
-        fetch_page(&client(Duration::from_secs(5)).expect("client"), &page)
-    });
+    let page = Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url");
+    let got = fetch_one(page, Duration::from_secs(5));
     assert!(matches!(got, Err(FetchError::Connect(_))), "{got:?}");
 }
 

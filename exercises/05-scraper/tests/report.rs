@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{BROKEN, REACHABLE, paths, site, url, within};
+use common::{BROKEN, REACHABLE, paths, site, status_error, url, within};
 use fixtures::site::{Fault, FaultKind, SiteConfig};
 use scraper::crawler::{CrawlConfig, crawl};
 use scraper::fetch::FetchError;
@@ -17,18 +17,14 @@ const LIMIT: Duration = Duration::from_secs(60);
 #[test]
 fn errors_are_sorted_into_kinds() {
     let _proof = fixtures::proof::test_body();
-    let status = |status| FetchError::Status {
-        status,
-        retry_after: None,
-    };
     let cases = [
-        (status(404), ErrorKind::NotFound),
-        (status(429), ErrorKind::RateLimited),
-        (status(403), ErrorKind::ClientError(403)),
-        (status(410), ErrorKind::ClientError(410)),
-        (status(500), ErrorKind::ServerError(500)),
-        (status(503), ErrorKind::ServerError(503)),
-        (status(302), ErrorKind::Other),
+        (status_error(404), ErrorKind::NotFound),
+        (status_error(429), ErrorKind::RateLimited),
+        (status_error(403), ErrorKind::ClientError(403)),
+        (status_error(410), ErrorKind::ClientError(410)),
+        (status_error(500), ErrorKind::ServerError(500)),
+        (status_error(503), ErrorKind::ServerError(503)),
+        (status_error(302), ErrorKind::Other),
         (FetchError::Timeout, ErrorKind::Timeout),
         (FetchError::Connect("refused".into()), ErrorKind::Connect),
         (FetchError::Other("body".into()), ErrorKind::Other),

@@ -4,11 +4,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{site, url, within};
+use common::{site, status_error, url, within};
 use fixtures::site::{Fault, FaultKind, LoggedRequest, SiteConfig};
+use scraper::Url;
 use scraper::fetch::{FetchError, client};
 use scraper::rate_limit::RateLimiter;
-use scraper::retry::{Failed, RetryPolicy, fetch_with_retry, is_retryable};
+use scraper::retry::{Failed, Fetched, RetryPolicy, fetch_with_retry, is_retryable};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -18,6 +19,17 @@ fn policy(max_attempts: u32, base_ms: u64) -> RetryPolicy {
         base_delay: Duration::from_millis(base_ms),
         max_delay: Duration::from_secs(2),
     }
+}
+
+/// `fetch_with_retry` for `page` under `policy`, with a fresh client whose
+/// time-out is `timeout` and no rate limiter, bounded by [`LIMIT`]: the
+/// single-page tests differ only in the site's faults and the policy.
+fn fetch_retrying(page: Url, timeout: Duration, policy: RetryPolicy) -> Result<Fetched, Failed> {
+    let what = format!("fetch_with_retry with a {timeout:?} time-out");
+    within(LIMIT, &what, move || {
+        let client = client(timeout).expect("client");
+        fetch_with_retry(&client, &page, &policy, None)
+    })
 }
 
 /// The gaps between the arrivals of the requests for `path`.
@@ -68,17 +80,13 @@ fn backoff_doubles_up_to_the_cap_with_half_of_it_random() {
 #[test]
 fn what_is_retried_and_what_is_not() {
     let _proof = fixtures::proof::test_body();
-    let status = |status| FetchError::Status {
-        status,
-        retry_after: None,
-    };
     for retryable in [
         FetchError::Timeout,
         FetchError::Connect("refused".into()),
-        status(429),
-        status(500),
-        status(502),
-        status(503),
+        status_error(429),
+        status_error(500),
+        status_error(502),
+        status_error(503),
     ] {
         assert!(
             is_retryable(&retryable),
@@ -86,10 +94,10 @@ fn what_is_retried_and_what_is_not() {
         );
     }
     for final_error in [
-        status(404),
-        status(403),
-        status(400),
-        status(410),
+        status_error(404),
+        status_error(403),
+        status_error(400),
+        status_error(410),
         FetchError::Other("bad body".into()),
     ] {
         assert!(
@@ -105,11 +113,8 @@ fn a_503_is_retried_with_growing_waits_until_it_succeeds() {
     let site =
         site(SiteConfig::new().fault("/about.html", Fault::first(2, FaultKind::Status(503))));
     let page = url(&site, "/about.html");
-    let got = within(LIMIT, "fetch_with_retry", move || {
-        let client = client(Duration::from_secs(5)).expect("client");
-        fetch_with_retry(&client, &page, &policy(4, 60), None)
-    })
-    .expect("the third attempt succeeds");
+    let got = fetch_retrying(page, Duration::from_secs(5), policy(4, 60))
+        .expect("the third attempt succeeds");
     assert_eq!(got.attempts, 3);
     assert_eq!(got.page.status, 200);
     assert_eq!(site.count("/about.html"), 3);
@@ -125,17 +130,11 @@ fn a_404_is_never_retried() {
     let _proof = fixtures::proof::test_body();
     let site = site(SiteConfig::new());
     let page = url(&site, "/books/missing.html");
-    let got = within(LIMIT, "fetch_with_retry", move || {
-        let client = client(Duration::from_secs(5)).expect("client");
-        fetch_with_retry(&client, &page, &policy(5, 10), None)
-    });
+    let got = fetch_retrying(page, Duration::from_secs(5), policy(5, 10));
     assert_eq!(
         got,
         Err(Failed {
-            error: FetchError::Status {
-                status: 404,
-                retry_after: None
-            },
+            error: status_error(404),
             attempts: 1
         })
     );
@@ -159,11 +158,8 @@ fn retry_after_is_honoured() {
         ),
     ));
     let page = url(&site, "/index.html");
-    let got = within(LIMIT, "fetch_with_retry", move || {
-        let client = client(Duration::from_secs(5)).expect("client");
-        fetch_with_retry(&client, &page, &policy(3, 10), None)
-    })
-    .expect("the second attempt succeeds");
+    let got = fetch_retrying(page, Duration::from_secs(5), policy(3, 10))
+        .expect("the second attempt succeeds");
     assert_eq!(got.attempts, 2);
     let gaps = gaps(&site.requests(), "/index.html");
     assert!(
@@ -185,10 +181,7 @@ fn attempts_stop_at_the_cap() {
         let thrice = fetch_with_retry(&client, &page, &policy(3, 10), None);
         (once, thrice)
     });
-    let server_error = FetchError::Status {
-        status: 500,
-        retry_after: None,
-    };
+    let server_error = status_error(500);
     assert_eq!(
         got.0,
         Err(Failed {
@@ -215,10 +208,7 @@ fn a_stalled_page_times_out_on_every_attempt() {
         Fault::always(FaultKind::Stall(Duration::from_secs(30))),
     ));
     let page = url(&site, "/about.html");
-    let got = within(LIMIT, "fetch_with_retry on a stalled page", move || {
-        let client = client(Duration::from_millis(150)).expect("client");
-        fetch_with_retry(&client, &page, &policy(2, 10), None)
-    });
+    let got = fetch_retrying(page, Duration::from_millis(150), policy(2, 10));
     assert_eq!(
         got,
         Err(Failed {

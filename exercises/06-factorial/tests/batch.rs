@@ -3,12 +3,12 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::{Barrier, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, Meeting, within};
 use factorial::batch::{factorial_batch, map_in_order};
 use fixtures::factorials::{exact, known};
 use fixtures::perf::peak_during;
@@ -73,24 +73,18 @@ fn every_item_is_mapped_exactly_once() {
 }
 
 /// Maps 200 items on `threads` threads with an `f` that makes the first
-/// visit of each of `threads` distinct threads wait at a barrier.
+/// visit of each of `threads` distinct threads wait at a barrier (a
+/// [`Meeting`]); returns how many distinct threads ran `f`.
 fn threads_meet(threads: usize) -> usize {
     within(LIVENESS, "map_in_order with a Barrier", move || {
-        let barrier = Barrier::new(threads);
-        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let meeting = Meeting::new(threads);
         let items: Vec<u32> = (0..200).collect();
         let got = map_in_order(&items, threads, |&i| {
-            let first_visit = {
-                let mut seen = seen.lock().expect("no panic while locked");
-                seen.insert(thread::current().id()) && seen.len() <= threads
-            };
-            if first_visit {
-                barrier.wait();
-            }
+            meeting.arrive();
             i + 1
         });
         assert_eq!(got, (1..=200).collect::<Vec<u32>>());
-        seen.into_inner().expect("no panic while locked").len()
+        meeting.threads_seen()
     })
 }
 

@@ -7,9 +7,9 @@ mod common;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Barrier, Mutex};
-use std::thread::{self, ThreadId};
+use std::thread;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, Meeting, within};
 use factorial::parallel::{
     MUL_SPLIT_MIN_BITS, balanced_split, factorial_parallel, factorial_threads, mul_parallel,
     mul_split_with, product_join_with, product_split_with,
@@ -204,29 +204,23 @@ fn a_range_within_the_grain_is_one_leaf_call() {
 
 /// Runs `product_join_with` in a rayon pool of `threads` threads with a leaf
 /// that makes the first visit of each of `threads` distinct threads wait at
-/// a barrier: only a tree whose halves really run in parallel gets past it.
+/// a barrier (a [`Meeting`]): only a tree whose halves really run in
+/// parallel gets past it. Returns how many distinct threads ran leaves.
 fn join_threads_meet(threads: usize) -> usize {
     within(LIVENESS, "product_join_with with a Barrier", move || {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("a rayon pool");
-        let barrier = Barrier::new(threads);
-        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let meeting = Meeting::new(threads);
         let product = pool.install(|| {
             product_join_with(1..4_001, 250, &|piece: Range<u64>| {
-                let first_visit = {
-                    let mut seen = seen.lock().expect("no panic while locked");
-                    seen.insert(thread::current().id()) && seen.len() <= threads
-                };
-                if first_visit {
-                    barrier.wait();
-                }
+                meeting.arrive();
                 slow_product(piece)
             })
         });
         assert_eq!(product, slow_product(1..4_001));
-        seen.into_inner().expect("no panic while locked").len()
+        meeting.threads_seen()
     })
 }
 
@@ -358,31 +352,24 @@ fn each_level_splits_one_product_into_three_of_half_the_length() {
 
 /// Runs `mul_split_with` at depth 1 in a rayon pool of two threads with a
 /// `mul` that makes the first visit of each of two threads wait at a
-/// barrier: only a split whose products really run at the same time gets
-/// past it.
+/// barrier (a [`Meeting`]): only a split whose products really run at the
+/// same time gets past it. Returns how many distinct threads ran `mul`.
 fn split_products_meet() -> usize {
     within(LIVENESS, "mul_split_with with a Barrier", || {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(2)
             .build()
             .expect("a rayon pool");
-        let barrier = Barrier::new(2);
-        let seen: Mutex<HashSet<ThreadId>> = Mutex::new(HashSet::new());
+        let meeting = Meeting::new(2);
         let a = number_of_bits(4 * MUL_SPLIT_MIN_BITS, 5);
         let product = pool.install(|| {
             mul_split_with(&a, &a, 1, &|x: &BigUint, y: &BigUint| {
-                let first_visit = {
-                    let mut seen = seen.lock().expect("no panic while locked");
-                    seen.insert(thread::current().id()) && seen.len() <= 2
-                };
-                if first_visit {
-                    barrier.wait();
-                }
+                meeting.arrive();
                 x * y
             })
         });
         assert!(product == &a * &a, "a wrong square");
-        seen.into_inner().expect("no panic while locked").len()
+        meeting.threads_seen()
     })
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use fixtures::site::{Site, SiteConfig};
 use scraper::Url;
+use scraper::fetch::FetchError;
 
 /// [`fixtures::testing::within`], asking what goes wrong in a crawl, so a
 /// deadlock or a crawl that never ends fails within seconds instead of
@@ -36,6 +37,15 @@ pub fn site(config: SiteConfig) -> Site {
 /// The URL of `path` on `site`.
 pub fn url(site: &Site, path: &str) -> Url {
     Url::parse(&site.url(path)).expect("the site's URLs parse")
+}
+
+/// The error for an answer with HTTP status `status` and no `Retry-After`,
+/// the case several files sort (retry it or not, which kind of error).
+pub fn status_error(status: u16) -> FetchError {
+    FetchError::Status {
+        status,
+        retry_after: None,
+    }
 }
 
 /// The paths of `urls`, sorted.
