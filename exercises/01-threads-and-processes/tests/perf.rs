@@ -7,19 +7,18 @@ use std::time::Duration;
 
 use fixtures::baselines::count_primes;
 use fixtures::inputs::{PRIME_WINDOW, prime_window};
-use fixtures::perf::{Config, measure, measure_simulated_io};
+use fixtures::perf::{measure_cpu, measure_simulated_io};
 use threads_and_processes::cpu_bound::count_primes_parallel;
 use threads_and_processes::io_bound::fetch_all;
 
 #[test]
 fn perf_count_primes() {
     let _proof = fixtures::proof::test_body();
-    let threads = fixtures::perf::threads();
-    measure(
-        &Config::cpu("count-primes", threads),
+    measure_cpu(
+        "count-primes",
         |seed| prime_window(seed, PRIME_WINDOW),
         |range| count_primes(range.clone()),
-        |range| count_primes_parallel(range.clone(), threads),
+        |range, threads| count_primes_parallel(range.clone(), threads),
     );
 }
 

@@ -12,7 +12,7 @@ mod common;
 
 use fixtures::baselines::{count_primes, prime_flags};
 use fixtures::inputs::{PRIME_CANDIDATES, PRIME_WINDOW, prime_candidates, prime_window};
-use fixtures::perf::{Config, measure};
+use fixtures::perf::measure_cpu;
 use multiprocessing::pool::count_primes_in_pool;
 use multiprocessing::small_jobs::prime_flags_in_pool;
 
@@ -21,23 +21,25 @@ use common::worker;
 #[test]
 fn perf_pool_count_primes() {
     let _proof = fixtures::proof::test_body();
-    let workers = fixtures::perf::threads();
-    measure(
-        &Config::cpu("pool-count-primes", workers),
+    measure_cpu(
+        "pool-count-primes",
         |seed| prime_window(seed, PRIME_WINDOW),
         |range| count_primes(range.clone()),
-        |range| count_primes_in_pool(worker(), range.clone(), workers).expect("the pool counts"),
+        |range, workers| {
+            count_primes_in_pool(worker(), range.clone(), workers).expect("the pool counts")
+        },
     );
 }
 
 #[test]
 fn perf_pool_small_jobs() {
     let _proof = fixtures::proof::test_body();
-    let workers = fixtures::perf::threads();
-    measure(
-        &Config::cpu("pool-small-jobs", workers),
+    measure_cpu(
+        "pool-small-jobs",
         |seed| prime_candidates(seed, PRIME_CANDIDATES),
         |numbers| prime_flags(numbers),
-        |numbers| prime_flags_in_pool(worker(), numbers, workers).expect("the pool answers"),
+        |numbers, workers| {
+            prime_flags_in_pool(worker(), numbers, workers).expect("the pool answers")
+        },
     );
 }

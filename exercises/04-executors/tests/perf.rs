@@ -10,19 +10,18 @@ use executors::pool::ThreadPool;
 use executors::rayon_map::prime_flags_parallel;
 use fixtures::baselines::{prime_flags, simulated_io_call, simulated_io_sequential};
 use fixtures::inputs::{PRIME_CANDIDATES, io_requests, prime_candidates};
-use fixtures::perf::{Config, measure, measure_with};
+use fixtures::perf::{Config, measure_cpu, measure_with};
 
 /// The "process pool" side: prime tests of 80 000 numbers (about 250 ms on
 /// one core) on a rayon pool with one thread per core.
 #[test]
 fn perf_rayon_prime_flags() {
     let _proof = fixtures::proof::test_body();
-    let threads = fixtures::perf::threads();
-    measure(
-        &Config::cpu("rayon-prime-flags", threads),
+    measure_cpu(
+        "rayon-prime-flags",
         |seed| prime_candidates(seed, PRIME_CANDIDATES),
         |numbers| prime_flags(numbers),
-        |numbers| prime_flags_parallel(numbers, threads),
+        |numbers, threads| prime_flags_parallel(numbers, threads),
     );
 }
 

@@ -10,28 +10,26 @@
 
 use fixtures::baselines::{factorial_product_tree, factorials_sequential};
 use fixtures::inputs::{FACTORIAL_BATCH, factorial_batch, factorial_n};
-use fixtures::perf::{Config, measure};
+use fixtures::perf::measure_cpu;
 
 #[test]
 fn perf_parallel_factorial() {
     let _proof = fixtures::proof::test_body();
-    let threads = fixtures::perf::threads();
-    measure(
-        &Config::cpu("parallel-factorial", threads),
+    measure_cpu(
+        "parallel-factorial",
         factorial_n,
         |&n| factorial_product_tree(n),
-        |&n| factorial::parallel::factorial_parallel(n),
+        |&n, _threads| factorial::parallel::factorial_parallel(n),
     );
 }
 
 #[test]
 fn perf_factorial_batch() {
     let _proof = fixtures::proof::test_body();
-    let threads = fixtures::perf::threads();
-    measure(
-        &Config::cpu("factorial-batch", threads),
+    measure_cpu(
+        "factorial-batch",
         |seed| factorial_batch(seed, FACTORIAL_BATCH),
         |ns| factorials_sequential(ns),
-        |ns| factorial::batch::factorial_batch(ns, threads),
+        |ns, threads| factorial::batch::factorial_batch(ns, threads),
     );
 }
