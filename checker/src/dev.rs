@@ -501,6 +501,16 @@ mod tests {
         );
     }
 
+    /// `broken` (the real grade workflow with one step undone; the edit
+    /// must have applied) has exactly one isolation problem, naming `what`.
+    #[track_caller]
+    fn assert_one_problem_naming(broken: &str, real: &str, what: &str) {
+        assert_ne!(broken, real, "the edit did not apply");
+        let problems = grading_isolation_problems(broken);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains(what), "{}", problems[0]);
+    }
+
     #[test]
     fn grading_runs_nothing_an_earlier_run_or_the_checkout_left() {
         let real = std::fs::read_to_string(
@@ -517,17 +527,11 @@ mod tests {
             "      - name: Install cargo-nextest\n",
             "      - uses: Swatinem/rust-cache@v2\n      - name: Install cargo-nextest\n",
         );
-        assert_ne!(cached, real);
-        let problems = grading_isolation_problems(&cached);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("rust-cache"), "{}", problems[0]);
+        assert_one_problem_naming(&cached, &real, "rust-cache");
 
         // The checkout's target/ kept.
         let kept = real.replace("rm -rf \"$GITHUB_WORKSPACE/target\"", "true");
-        assert_ne!(kept, real);
-        let problems = grading_isolation_problems(&kept);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("committed"), "{}", problems[0]);
+        assert_one_problem_naming(&kept, &real, "committed");
 
         // The checker built in the checkout's target dir, with ~/.cargo.
         let inside = real
@@ -536,10 +540,7 @@ mod tests {
                 "\"$RUNNER_TEMP/template-checker\"",
                 "\"$GITHUB_WORKSPACE/target/t\"",
             );
-        assert_ne!(inside, real);
-        let problems = grading_isolation_problems(&inside);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("CARGO_HOME"), "{}", problems[0]);
+        assert_one_problem_naming(&inside, &real, "CARGO_HOME");
 
         // No template build at all.
         let problems = grading_isolation_problems("jobs:\n  grade:\n    steps: []\n");

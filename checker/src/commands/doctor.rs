@@ -48,34 +48,29 @@ pub fn diagnose(course: &Course, out: &mut dyn Write) -> std::io::Result<bool> {
     let cargo_path = cargo();
     let cargo_str = cargo_path.to_string_lossy();
     let line = |out: &mut dyn Write, what: &str, text: &str| writeln!(out, "{what:<11} {text}");
-    match version(&[&cargo_str, "--version"]) {
-        Some(v) => line(out, "cargo", &v)?,
-        None => {
-            ready = false;
-            line(
-                out,
-                "cargo",
-                "✗ not found: install Rust from https://rustup.rs",
-            )?;
-        }
-    }
+    // A tool grading needs: its version, or what to do without it.
+    let mut required = |out: &mut dyn Write, what: &str, found: Option<String>, missing: &str| {
+        ready &= found.is_some();
+        line(out, what, found.as_deref().unwrap_or(missing))
+    };
+    required(
+        out,
+        "cargo",
+        version(&[&cargo_str, "--version"]),
+        "✗ not found: install Rust from https://rustup.rs",
+    )?;
     line(
         out,
         "rustc",
         &version(&["rustc", "--version"]).unwrap_or_else(|| "✗ not found".into()),
     )?;
-    match version(&[&cargo_str, "nextest", "--version"]) {
-        Some(v) => line(out, "nextest", &v)?,
-        None => {
-            ready = false;
-            line(
-                out,
-                "nextest",
-                "✗ cargo-nextest is missing: `cargo install cargo-nextest --locked` \
-                 (or run `cargo checker doctor --fix`, which does it)",
-            )?;
-        }
-    }
+    required(
+        out,
+        "nextest",
+        version(&[&cargo_str, "nextest", "--version"]),
+        "✗ cargo-nextest is missing: `cargo install cargo-nextest --locked` \
+         (or run `cargo checker doctor --fix`, which does it)",
+    )?;
     let cores = fixtures::perf::available_parallelism();
     line(
         out,
