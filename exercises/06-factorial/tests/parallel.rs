@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::{Barrier, Mutex};
 use std::thread;
 
-use common::{LIVENESS, Meeting, within};
+use common::{LIVENESS, Meeting, Noted, slow_product, within};
 use factorial::parallel::{
     MUL_SPLIT_MIN_BITS, balanced_split, factorial_parallel, factorial_threads, mul_parallel,
     mul_split_with, product_join_with, product_split_with,
@@ -17,11 +17,6 @@ use factorial::parallel::{
 use fixtures::factorials::{exact_values, known};
 use fixtures::perf::peak_during;
 use num_bigint::BigUint;
-
-/// The product of `range`, one factor at a time (fine for short ranges).
-fn slow_product(range: Range<u64>) -> BigUint {
-    range.fold(BigUint::from(1_u32), |acc, k| acc * k)
-}
 
 /// Checks that `pieces` cover `range` exactly, without overlap or empty
 /// pieces, and returns their lengths in range order.
@@ -70,17 +65,15 @@ fn the_split_covers_the_range_in_equal_parts() {
         (5..6, 3, 1),
         (1..1_000, 7, 7),
     ] {
-        let seen = Mutex::new(Vec::new());
+        let leaves = Noted::new();
         let product = within(LIVENESS, "product_split_with", {
             let range = range.clone();
             move || {
                 let product = product_split_with(range, threads, |part| {
-                    seen.lock()
-                        .expect("no panic while locked")
-                        .push(part.clone());
+                    leaves.note(part.clone());
                     slow_product(part)
                 });
-                (product, seen.into_inner().expect("no panic while locked"))
+                (product, leaves.into_vec())
             }
         });
         let (product, pieces) = product;
@@ -145,17 +138,15 @@ fn split_parts_really_run_at_the_same_time() {
 fn join_pieces_stop_at_the_grain_and_cover_the_range() {
     let _proof = fixtures::proof::test_body();
     for (range, grain) in [(1..1_001, 100), (1..1_001, 1_000), (3..50, 7), (1..10, 0)] {
-        let seen = Mutex::new(Vec::new());
+        let leaves = Noted::new();
         let product = within(LIVENESS, "product_join_with", {
             let range = range.clone();
             move || {
                 let product = product_join_with(range, grain, &|piece: Range<u64>| {
-                    seen.lock()
-                        .expect("no panic while locked")
-                        .push(piece.clone());
+                    leaves.note(piece.clone());
                     slow_product(piece)
                 });
-                (product, seen.into_inner().expect("no panic while locked"))
+                (product, leaves.into_vec())
             }
         });
         let (product, pieces) = product;
@@ -183,16 +174,13 @@ fn join_pieces_stop_at_the_grain_and_cover_the_range() {
 fn a_range_within_the_grain_is_one_leaf_call() {
     let _proof = fixtures::proof::test_body();
     let calls = within(LIVENESS, "product_join_with", || {
-        let calls = Mutex::new(Vec::new());
+        let calls = Noted::new();
         let product = product_join_with(5..5, 4, &|piece: Range<u64>| {
-            calls
-                .lock()
-                .expect("no panic while locked")
-                .push(piece.clone());
+            calls.note(piece.clone());
             slow_product(piece)
         });
         assert_eq!(product, BigUint::from(1_u32));
-        calls.into_inner().expect("no panic while locked")
+        calls.into_vec()
     });
     assert_eq!(
         calls.len(),
@@ -302,16 +290,13 @@ fn split_products_are_exact_for_every_shape() {
 fn split_calls(depth: u32) -> Vec<(u64, u64)> {
     let a = number_of_bits(64 * MUL_SPLIT_MIN_BITS, 1);
     let b = number_of_bits(64 * MUL_SPLIT_MIN_BITS - 100, 2);
-    let calls = Mutex::new(Vec::new());
+    let calls = Noted::new();
     let product = mul_split_with(&a, &b, depth, &|x: &BigUint, y: &BigUint| {
-        calls
-            .lock()
-            .expect("no panic while locked")
-            .push((x.bits(), y.bits()));
+        calls.note((x.bits(), y.bits()));
         x * y
     });
     assert!(product == &a * &b, "depth {depth}: a wrong product");
-    calls.into_inner().expect("no panic while locked")
+    calls.into_vec()
 }
 
 #[test]

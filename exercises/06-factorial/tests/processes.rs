@@ -11,7 +11,7 @@ use std::io::{Cursor, ErrorKind};
 use std::ops::Range;
 use std::path::Path;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, slow_product, within};
 use factorial::processes::{
     ProcessError, ReplyError, chunk_products, factorial_in_processes, max_reply_len, read_reply,
     write_request,
@@ -32,11 +32,6 @@ const MISSING: &str = "/nonexistent/t06-no-such-program";
 
 fn worker() -> &'static Path {
     Path::new(WORKER)
-}
-
-/// The product of `range`, one factor at a time (fine for short ranges).
-fn slow_product(range: Range<u64>) -> BigUint {
-    range.fold(BigUint::from(1_u32), |acc, k| acc * k)
 }
 
 /// A reply as the worker writes it: length, then `to_bytes_le`.

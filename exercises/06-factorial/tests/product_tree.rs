@@ -4,15 +4,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, slow_product, within};
 use factorial::product_tree::{factorial_tree, product_all, product_range};
 use fixtures::factorials::{exact_values, known};
 use num_bigint::BigUint;
-
-/// The product of `range`, one factor at a time (fine for short ranges).
-fn slow_product(range: std::ops::Range<u64>) -> BigUint {
-    range.fold(BigUint::from(1_u32), |acc, k| acc * k)
-}
 
 #[test]
 fn products_of_small_ranges_are_exact() {

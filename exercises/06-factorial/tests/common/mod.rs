@@ -7,10 +7,40 @@
 )]
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::{Barrier, Mutex};
 use std::thread::{self, ThreadId};
 
+use num_bigint::BigUint;
+
 pub use fixtures::testing::{LIVENESS, within};
+
+/// The product of `range`, one factor at a time (fine for short ranges): the
+/// answer the tests compare with, written so that it cannot share a bug
+/// with the code under test.
+pub fn slow_product(range: Range<u64>) -> BigUint {
+    range.fold(BigUint::from(1_u32), |acc, k| acc * k)
+}
+
+/// What the calls under test noted, from any thread, in the order they came
+/// (the pieces a split asked for, the operands a multiplication saw).
+pub struct Noted<T>(Mutex<Vec<T>>);
+
+impl<T> Noted<T> {
+    pub fn new() -> Self {
+        Self(Mutex::new(Vec::new()))
+    }
+
+    /// Notes `item`.
+    pub fn note(&self, item: T) {
+        self.0.lock().expect("no panic while locked").push(item);
+    }
+
+    /// Everything noted.
+    pub fn into_vec(self) -> Vec<T> {
+        self.0.into_inner().expect("no panic while locked")
+    }
+}
 
 /// Proof that `threads` calls run at the same time. The first call on each
 /// of the first `threads` distinct threads waits at a barrier until all of
