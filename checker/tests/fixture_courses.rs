@@ -6,7 +6,8 @@ mod support;
 use std::time::Duration;
 
 use support::{
-    FixtureCourse, assert_contains, assert_valid_report, course_toml, exercise, manifest,
+    FixtureCourse, assert_contains, assert_valid_report, course_toml, deadlocking_test, exercise,
+    manifest,
 };
 
 /// Three exercises: one passes, one does not compile, one deadlocks in its
@@ -31,35 +32,13 @@ fn three_exercises() -> String {
     )
 }
 
-/// Two threads taking two locks in opposite orders, each holding its first
-/// lock until the other holds its own: a deadlock every time, not by luck.
-const DEADLOCK_TEST: &str = r#"
-use std::sync::{Arc, Barrier, Mutex};
-
-#[test]
-fn quick_passes() {
-    assert_eq!(hangs::answer(), 42);
+/// `03-hangs`' tests: one that passes, and one that deadlocks every time.
+fn hang_tests() -> String {
+    format!(
+        "#[test]\nfn quick_passes() {{\n    assert_eq!(hangs::answer(), 42);\n}}\n{}",
+        deadlocking_test("locks_in_opposite_orders")
+    )
 }
-
-#[test]
-fn locks_in_opposite_orders() {
-    let a = Arc::new(Mutex::new(0));
-    let b = Arc::new(Mutex::new(0));
-    let both_hold_one = Arc::new(Barrier::new(2));
-    let t = {
-        let (a, b, both_hold_one) = (a.clone(), b.clone(), both_hold_one.clone());
-        std::thread::spawn(move || {
-            let _a = a.lock().unwrap();
-            both_hold_one.wait();
-            let _b = b.lock().unwrap();
-        })
-    };
-    let _b = b.lock().unwrap();
-    both_hold_one.wait();
-    let _a = a.lock().unwrap();
-    t.join().unwrap();
-}
-"#;
 
 fn three_exercise_course() -> FixtureCourse {
     FixtureCourse::new(
@@ -88,7 +67,7 @@ fn three_exercise_course() -> FixtureCourse {
                 "exercises/03-hangs/src/lib.rs",
                 "pub fn answer() -> u32 { 42 }\n",
             ),
-            ("exercises/03-hangs/tests/t.rs", DEADLOCK_TEST),
+            ("exercises/03-hangs/tests/t.rs", &hang_tests()),
         ],
     )
 }

@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::{
-    FixtureCourse, assert_contains, assert_valid_report, course_toml, exercise, manifest,
+    FixtureCourse, assert_contains, assert_valid_report, course_toml, deadlocking_test, exercise,
+    manifest,
 };
 
 /// A course of one well-behaved exercise (`00-ok`, 10 points) and one
@@ -224,27 +225,7 @@ fn a_missing_crate_is_not_run_with_the_fix() {
 }
 
 const HANGING_TESTS: &str = r#"
-use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
-
-#[test]
-fn deadlocks() {
-    let a = Arc::new(Mutex::new(()));
-    let b = Arc::new(Mutex::new(()));
-    let both = Arc::new(Barrier::new(2));
-    let t = {
-        let (a, b, both) = (a.clone(), b.clone(), both.clone());
-        std::thread::spawn(move || {
-            let _a = a.lock().unwrap();
-            both.wait();
-            let _b = b.lock().unwrap();
-        })
-    };
-    let _b = b.lock().unwrap();
-    both.wait();
-    let _a = a.lock().unwrap();
-    t.join().unwrap();
-}
 
 #[test]
 fn spins_forever() {
@@ -264,7 +245,7 @@ fn sleeps_holding_a_child() {
 #[test]
 fn deadlocks_spins_and_sleeps_are_killed_as_timeouts_with_their_children() {
     let marker = unique_marker("hang");
-    let tests = HANGING_TESTS.replace("MARKER", &marker);
+    let tests = HANGING_TESTS.replace("MARKER", &marker) + &deadlocking_test("deadlocks");
     let course = hostile_tests(
         &[
             ("deadlock", "test(deadlocks)"),

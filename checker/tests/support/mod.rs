@@ -243,6 +243,35 @@ pub fn exercise<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json
         .unwrap_or_else(|| panic!("no exercise {name} in {report:#}"))
 }
 
+/// The source of a test named `name` that deadlocks every time, not by
+/// luck: two threads take two locks in opposite orders, each holding its
+/// first lock until the other holds its own.
+pub fn deadlocking_test(name: &str) -> String {
+    format!(
+        r#"
+#[test]
+fn {name}() {{
+    use std::sync::{{Arc, Barrier, Mutex}};
+    let a = Arc::new(Mutex::new(()));
+    let b = Arc::new(Mutex::new(()));
+    let both_hold_one = Arc::new(Barrier::new(2));
+    let t = {{
+        let (a, b, both_hold_one) = (a.clone(), b.clone(), both_hold_one.clone());
+        std::thread::spawn(move || {{
+            let _a = a.lock().unwrap();
+            both_hold_one.wait();
+            let _b = b.lock().unwrap();
+        }})
+    }};
+    let _b = b.lock().unwrap();
+    both_hold_one.wait();
+    let _a = a.lock().unwrap();
+    t.join().unwrap();
+}}
+"#
+    )
+}
+
 /// Fails the test, showing all of `haystack`, unless it contains `needle`:
 /// the check most of these tests make of a command's output or a report.
 #[track_caller]
