@@ -6,11 +6,10 @@ mod common;
 use std::io::{self, Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{LIVENESS, OrResume, within};
+use common::{LIVENESS, OrResume, SharedBuffer, within};
 use threading::daemon::{
     BackgroundWriter, ShutdownError, WRITER_THREAD_NAME, WriterGone, spawn_daemon,
 };
@@ -73,7 +72,7 @@ fn spawn_daemon_with_a_nul_in_the_name_is_an_error() {
 #[derive(Default)]
 struct TestSink {
     /// Everything written to it, shared with the test.
-    written: Arc<Mutex<Vec<u8>>>,
+    written: SharedBuffer,
     /// Where the first write reports the name of its thread.
     first_writer: Option<mpsc::Sender<Option<String>>>,
     /// The first write blocks until this gate opens (or its sender is
@@ -91,11 +90,6 @@ impl TestSink {
             ..Self::default()
         }
     }
-
-    /// What has been written to it so far.
-    fn written(&self) -> Vec<u8> {
-        self.written.lock().expect("no panics under it").clone()
-    }
 }
 
 impl Write for TestSink {
@@ -112,11 +106,7 @@ impl Write for TestSink {
         if let Some(gate) = self.gate.take() {
             let _ = gate.recv_timeout(Duration::from_secs(30));
         }
-        self.written
-            .lock()
-            .expect("no panics under it")
-            .extend_from_slice(buf);
-        Ok(buf.len())
+        self.written.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -143,7 +133,7 @@ fn shutdown_writes_every_line_in_order_and_returns_the_sink() {
             .shutdown(Duration::from_secs(4))
             .expect("10 000 lines are written well within 4 s");
         let name = reports.try_recv().expect("the sink was written to");
-        (sink.written(), name)
+        (sink.written.bytes(), name)
     });
     let text = String::from_utf8(sink).expect("the lines are UTF-8");
     let want: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
@@ -160,7 +150,7 @@ fn write_line_never_waits_for_a_slow_sink() {
     let (took, lines) = within(LIVENESS, "write_line with a stuck sink", || {
         let (open, gate) = mpsc::channel();
         let sink = TestSink::gated(gate);
-        let written = Arc::clone(&sink.written);
+        let written = sink.written.clone();
         let writer = BackgroundWriter::start(sink).expect("the writer starts");
         let start = Instant::now();
         for i in 0..1_000 {
@@ -171,10 +161,7 @@ fn write_line_never_waits_for_a_slow_sink() {
         writer
             .shutdown(Duration::from_secs(3))
             .expect("the sink is free now");
-        let lines = String::from_utf8(written.lock().expect("no panics").clone())
-            .expect("UTF-8")
-            .lines()
-            .count();
+        let lines = written.text().lines().count();
         (took, lines)
     });
     assert!(
@@ -212,7 +199,7 @@ fn dropping_the_writer_still_writes_every_line() {
     let text = within(LIVENESS, "dropping a BackgroundWriter", || {
         let (open, gate) = mpsc::channel();
         let sink = TestSink::gated(gate);
-        let written = Arc::clone(&sink.written);
+        let written = sink.written.clone();
         let writer = BackgroundWriter::start(sink).expect("the writer starts");
         for i in 0..500 {
             writer
@@ -225,8 +212,7 @@ fn dropping_the_writer_still_writes_every_line() {
             let _ = open.send(());
         });
         drop(writer);
-        let bytes = written.lock().expect("no panics").clone();
-        String::from_utf8(bytes).expect("UTF-8")
+        written.text()
     });
     let want: String = (0..500).map(|i| format!("entry {i}\n")).collect();
     assert!(text == want, "lines lost when the writer was dropped");

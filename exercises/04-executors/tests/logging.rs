@@ -8,42 +8,24 @@
 mod common;
 
 use std::io;
-use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::{LIVENESS, within};
+use common::{LIVENESS, SharedBuffer, within};
 use executors::future::TaskError;
 use executors::logging::{run_logged, spawn_worker};
 use executors::pool::ThreadPool;
 
 /// Lines written by a subscriber, shared with the test.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-/// One writer per event: appends to the shared buffer.
-struct Append(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Append {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .expect("no panics while holding it")
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+struct Captured(SharedBuffer);
 
 impl Captured {
     /// Runs `f` with a subscriber that records every event (with the thread
     /// name, without time stamps or colours) as the calling thread's default.
     fn during<T>(&self, f: impl FnOnce() -> T) -> T {
-        let buffer = Arc::clone(&self.0);
+        let buffer = self.0.clone();
         let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || Append(Arc::clone(&buffer)))
+            .with_writer(move || buffer.clone())
             .with_max_level(tracing::Level::TRACE)
             .with_thread_names(true)
             .with_target(false)
@@ -53,12 +35,7 @@ impl Captured {
     }
 
     fn lines(&self) -> Vec<String> {
-        let bytes = self.0.lock().expect("no panics while holding it").clone();
-        String::from_utf8(bytes)
-            .expect("the subscriber writes UTF-8")
-            .lines()
-            .map(str::to_owned)
-            .collect()
+        self.0.text().lines().map(str::to_owned).collect()
     }
 }
 

@@ -7,7 +7,7 @@
     reason = "each test binary uses a different subset of these"
 )]
 
-pub use fixtures::testing::{LIVENESS, eventually, within};
+pub use fixtures::testing::{LIVENESS, SharedBuffer, eventually, within};
 
 /// The fixed seed of every schedule-exploring run, so a run that found a bug
 /// finds it again (the failing schedule is printed, for `shuttle::replay`).

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-pub use fixtures::testing::{LIVENESS, within};
+pub use fixtures::testing::{LIVENESS, SharedBuffer, within};
 
 /// The names of the threads of `ThreadPool::named(name, workers)`, as
 /// `thread::current().name()` reports them: `name-0` to `name-{workers - 1}`.
